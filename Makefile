@@ -1,0 +1,50 @@
+# fusioncompute.core: the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= $(CURDIR)/.venv
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv test demo demo-stop sanity units integration simulator-test lint clean
+
+help:
+	@echo "make demo       start vrmsim, run playbooks/demo.yml, show what it did"
+	@echo "make demo-stop  stop the vrmsim that make demo left running"
+	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint"
+	@echo "make sanity | units | integration | simulator-test | lint   one stage of make test"
+
+# One virtualenv with every pinned tool (requirements-test.txt), rebuilt when the pins change.
+$(STAMP): requirements-test.txt hacking/deps.sh
+	@bash hacking/deps.sh
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements-test.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	@VENV=$(VENV) bash hacking/test.sh
+
+sanity: $(STAMP)
+	@VENV=$(VENV) STAGES=sanity bash hacking/test.sh
+
+units: $(STAMP)
+	@VENV=$(VENV) STAGES=units bash hacking/test.sh
+
+integration: $(STAMP)
+	@VENV=$(VENV) STAGES=integration bash hacking/test.sh
+
+simulator-test: $(STAMP)
+	@VENV=$(VENV) STAGES=simulator bash hacking/test.sh
+
+lint: $(STAMP)
+	@VENV=$(VENV) STAGES=lint bash hacking/test.sh
+
+demo: $(STAMP)
+	@VENV=$(VENV) bash hacking/demo.sh
+
+demo-stop:
+	@VENV=$(VENV) bash hacking/demo.sh stop
+
+clean:
+	rm -rf $(VENV) .demo tests/output
