@@ -1,0 +1,3 @@
+from vrmsim.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Helpers shared by the resource modules: paging, filters, input validation."""
+
+from vrmsim.errors import VrmError
+
+MAX_LIMIT = 100
+
+
+def page(items, req, key, required=False, all_when_absent=True, fallback_over_limit=False):
+    """Answer ``{"total": n, key: [...]}`` honouring ``limit``/``offset`` (vrm-api.md 6).
+
+    ``required``: limit and offset must be given (volumes, storage resources).
+    ``all_when_absent``: neither given -> everything (hosts, datastores); otherwise default 100.
+    ``fallback_over_limit``: VM lists answer limit > 100 as limit=100, offset=0 (FC8DOC ch3).
+    """
+    raw_limit = req.q("limit")
+    raw_offset = req.q("offset")
+    if required and (raw_limit in (None, "") or raw_offset in (None, "")):
+        raise VrmError("10000013", "The parameters limit and offset are required.")
+    total = len(items)
+    if raw_limit in (None, "") and raw_offset in (None, ""):
+        if all_when_absent:
+            return {"total": total, key: items}
+        limit, offset = MAX_LIMIT, 0
+    else:
+        offset = req.qint("offset", 0, lo=0, code="10000016")
+        limit = req.qint("limit", MAX_LIMIT, code="10000013")
+        if limit < 1:
+            raise VrmError("10000013", "The parameter limit must be between 1 and 100.")
+        if limit > MAX_LIMIT:
+            if not fallback_over_limit:
+                raise VrmError("10000013", "The parameter limit must be between 1 and 100.")
+            limit, offset = MAX_LIMIT, 0
+    return {"total": total, key: items[offset:offset + limit]}
+
+
+def fuzzy(value, needle):
+    """VRM name filters are fuzzy and case-insensitive (vrm-api.md 6)."""
+    return needle.lower() in (value or "").lower()
+
+
+def nonempty_filter(req, name):
+    """Filters such as ``name`` cannot be empty: an empty value is an error, not "no filter"."""
+    if name in req.query:
+        val = req.q(name, "")
+        if val == "":
+            raise VrmError("10000012", "The parameter %s cannot be empty." % name)
+        return val
+    return None
+
+
+def as_bool(value, field, default=None):
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise VrmError("10000001", "The field %s must be a boolean." % field)
+
+
+def as_int(value, field, lo=None, hi=None, default=None, code="10000001"):
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise VrmError(code, "The field %s must be an integer." % field)
+    try:
+        val = int(value)
+    except (TypeError, ValueError):
+        raise VrmError(code, "The field %s must be an integer." % field)
+    if isinstance(value, float) and value != val:
+        raise VrmError(code, "The field %s must be an integer." % field)
+    if (lo is not None and val < lo) or (hi is not None and val > hi):
+        raise VrmError(code, "The field %s must be between %s and %s." % (field, lo, hi))
+    return val
+
+
+def as_str(value, field, lo=0, hi=256, default=None, required=False):
+    if value is None:
+        if required:
+            raise VrmError("10000001", "The field %s is required." % field)
+        return default
+    if not isinstance(value, str):
+        raise VrmError("10000001", "The field %s must be a string." % field)
+    if len(value) < lo or len(value) > hi:
+        if field == "name":
+            raise VrmError("10000012", "The name must be %d to %d characters long." % (lo, hi))
+        raise VrmError("10000001", "The field %s must be %d to %d characters long." % (field, lo, hi))
+    return value
+
+
+def obj(value, field):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise VrmError("10000001", "The field %s must be an object." % field)
+    return value
+
+
+def lst(value, field):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise VrmError("10000001", "The field %s must be a list." % field)
+    return value
+
+
+def site_check(engine, req):
+    site = req.params.get("site")
+    if site is not None and site != engine.site_id:
+        raise VrmError("10000020", "The site %s does not exist." % site)

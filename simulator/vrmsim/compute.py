@@ -1,0 +1,898 @@
+"""Session, versions, sites, tasks, clusters and hosts (CNA)."""
+
+import ipaddress
+import socket
+
+from vrmsim import placement
+from vrmsim.common import as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, site_check
+from vrmsim.engine import handler, renderer
+from vrmsim.errors import VrmError, not_found
+from vrmsim.routes import route
+
+# ---------------------------------------------------------------------------------------------
+# Session and versions
+
+
+@route("POST", "/service/session", auth=False)
+def login(engine, req):
+    """Log in (X-Auth-User, X-Auth-Key, X-ENCRIPT-ALGORITHM, X-Auth-UserType, X-Auth-AuthType)."""
+    h = req.headers
+    user = h.get("X-Auth-User")
+    key = h.get("X-Auth-Key")
+    if not user or not key:
+        raise VrmError("10100103", "The user name or password is incorrect.")
+    algo = h.get("X-ENCRIPT-ALGORITHM", h.get("X-ENCRYPT-ALGORITHM", "0")) or "0"
+    if algo not in ("0", "1"):
+        raise VrmError("10000001", "X-ENCRIPT-ALGORITHM must be 0 (SHA-256) or 1 (plain text).")
+    auth_type = h.get("X-Auth-AuthType", "0") or "0"
+    if auth_type not in ("0", "1"):
+        raise VrmError("10100132", "The authentication type is invalid.")
+    if auth_type == "1":
+        raise VrmError("10100119", "No cascade controller is configured.")
+    user_type = h.get("X-Auth-UserType", "2") or "2"
+    if user_type not in ("0", "1", "2"):
+        raise VrmError("10100132", "The user type is invalid.")
+    token = engine.login(user, key, algo == "1", user_type)
+    body = {"validity": 600000, "privilegeIds": [], "userId": "1", "userName": user,
+            "roleList": ["administrator"], "rightType": 1}
+    return 200, body, {"X-Auth-Token": token}
+
+
+@route("DELETE", "/service/session")
+def logout(engine, req):
+    """Log out (200, no body)."""
+    engine.expire_token(req.headers.get("X-Auth-Token"))
+    return None
+
+
+@route("GET", "/service/versions", auth=False)
+def versions(engine, req):
+    """Supported interface versions (no token needed)."""
+    return {"versions": [{"version": v, "loginUri": "/service/session"}
+                         for v in ("v1.0", "v6.0", "v6.3", "v6.5", "v8.0")]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sites
+
+SITE_LIST_FIELDS = ("urn", "uri", "name", "ip", "isDC", "isSelf", "status", "mgntNetworkType")
+
+
+@renderer("sites")
+def render_site(engine, rec, view):
+    if view == "list":
+        return {k: rec.data.get(k) for k in SITE_LIST_FIELDS}
+    return dict(rec.data)
+
+
+@route("GET", "/service/sites")
+def list_sites(engine, req):
+    """List sites (no paging)."""
+    return {"sites": [engine.render(s, "list") for s in engine.all("sites")]}
+
+
+@route("GET", "/service/sites/{site}")
+def get_site(engine, req):
+    """Get one site."""
+    site_check(engine, req)
+    return engine.render(engine.get(engine.site_urn, "sites"))
+
+
+@route("PUT", "/service/sites/{site}")
+def modify_site(engine, req):
+    """Modify site name, description, NTP and time zone (200, no body, no task)."""
+    site_check(engine, req)
+    site = engine.get(engine.site_urn, "sites")
+    body = req.json()
+    if "name" in body:
+        site.data["name"] = as_str(body["name"], "name", 1, 256)
+    if "description" in body:
+        site.data["description"] = as_str(body["description"], "description", 0, 1024)
+    for f in ("ntpIp", "ntpIp2", "ntpIp3", "ntpBridgeIp"):
+        if f in body:
+            site.data[f] = as_str(body[f], f, 0, 128)
+    if "ntpCycle" in body:
+        site.data["ntpCycle"] = as_int(body["ntpCycle"], "ntpCycle", 16, 4096)
+    if "timeZone" in body:
+        site.data["timeZone"] = as_str(body["timeZone"], "timeZone", 1, 64)
+    engine.touch(site)
+    return None
+
+
+def new_site(engine, site_id, name):
+    urn = "urn:sites:" + site_id
+    return engine.add("sites", urn, {
+        "urn": urn, "uri": engine.uri_of(urn), "name": name, "ip": "127.0.0.1", "isDC": False,
+        "isSelf": True, "status": "normal", "mgntNetworkType": "ipv4", "description": "",
+        "ntpIp": "", "ntpIp2": "", "ntpIp3": "", "ntpCycle": 64, "timeZone": "UTC", "ntpBridgeIp": ""})
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks
+
+@renderer("tasks")
+def render_task(engine, rec, view):
+    out = dict(rec.data)
+    out["progress"] = engine.task_progress(rec)
+    if out["status"] in ("running", "waiting"):
+        out.pop("finishTime", None)
+        out["costTime"] = "null"
+    return out
+
+
+@route("GET", "/service/sites/{site}/tasks/{id}")
+def get_task(engine, req):
+    """Get a task."""
+    site_check(engine, req)
+    return engine.render(engine.get("%s:tasks:%s" % (engine.site_urn, req.params["id"]), "tasks"))
+
+
+@route("GET", "/service/sites/{site}/tasks")
+def list_tasks(engine, req):
+    """List tasks newest first (scope, entityUrn, type, status, user, cancelled, taskUrns)."""
+    site_check(engine, req)
+    tasks = engine.all("tasks")
+    scope = req.q("scope")
+    entity = req.q("entityUrn")
+    ttype = req.q("type")
+    status = req.q("status")
+    user = req.q("user")
+    cancelled = req.qbool("cancelled")
+    urns = req.qlist("taskUrns")
+    out = []
+    for t in tasks:
+        d = t.data
+        if entity and d["entityUrn"] != entity:
+            continue
+        if scope and scope != engine.site_urn and not _in_scope(engine, d["entityUrn"], scope):
+            continue
+        if ttype and d["type"] != ttype:
+            continue
+        if status and engine.render(t)["status"] != status:
+            continue
+        if user and d.get("user") != user:
+            continue
+        if cancelled is not None and d.get("cancelled") != cancelled:
+            continue
+        if urns and t.urn not in urns:
+            continue
+        out.append(t)
+    out.sort(key=lambda t: (t.sim.get("start", 0), int(t.data["taskId"])), reverse=True)
+    res = page(out, req, "tasks", all_when_absent=False)
+    res["tasks"] = [engine.render(t, "list") for t in res["tasks"]]
+    return res
+
+
+def _in_scope(engine, entity, scope):
+    if entity == scope or entity.startswith(scope + ":"):
+        return True
+    rec = engine.find(entity)
+    if rec is None:
+        return False
+    d = rec.data
+    return scope in (d.get("clusterUrn"), d.get("hostUrn"), rec.sim.get("host"))
+
+
+@route("POST", "/service/sites/{site}/tasks/{id}/cancel")
+def cancel_task(engine, req):
+    """Cancel a task (only hanging or long-running cancelable tasks)."""
+    site_check(engine, req)
+    task = engine.get("%s:tasks:%s" % (engine.site_urn, req.params["id"]), "tasks")
+    if task.data["status"] not in ("running", "waiting"):
+        raise VrmError("10800002", "The task has finished or does not exist.")
+    if not task.data.get("cancelable"):
+        raise VrmError("10800001", "This type of task cannot be cancelled.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Clusters
+
+CLUSTER_LIST_FIELDS = ("urn", "uri", "name", "parentObjUrn", "parentObjName", "description", "tag", "arch",
+                       "isEnableDrs", "isEnableHa", "params")
+
+
+def cluster_resources(engine, cluster_urn):
+    hosts = [h for h in engine.all("hosts") if h.data.get("clusterUrn") == cluster_urn]
+    cpu_total = cpu_alloc = mem_total = mem_alloc = vcpus_total = vcpus_alloc = 0
+    for h in hosts:
+        if h.data.get("status") != "normal":
+            continue
+        mhz = int(h.data.get("cpuMHz", 0))
+        cores = int(h.data.get("cpuQuantity", 0))
+        cpu_total += cores * mhz
+        mem_total += int(h.data.get("memQuantityMB", 0))
+        vcpus_total += cores
+        used_cpu, used_mem = placement.host_usage(engine, h.urn)
+        cpu_alloc += used_cpu * mhz
+        vcpus_alloc += used_cpu
+        mem_alloc += used_mem
+    return {"cpuResource": {"totalSizeMHz": cpu_total, "allocatedSizeMHz": cpu_alloc,
+                            "allocatedVcpus": vcpus_alloc, "totalVcpus": vcpus_total},
+            "memResource": {"totalSizeMB": mem_total, "allocatedSizeMB": mem_alloc,
+                            "realtimeUsedSizeMB": int(mem_alloc * 0.7)}}
+
+
+@renderer("clusters")
+def render_cluster(engine, rec, view):
+    res = cluster_resources(engine, rec.urn)
+    cpu = {k: res["cpuResource"][k] for k in ("totalSizeMHz", "allocatedSizeMHz")}
+    mem = {k: res["memResource"][k] for k in ("totalSizeMB", "allocatedSizeMB", "realtimeUsedSizeMB")}
+    if view == "list":
+        out = {k: rec.data.get(k) for k in CLUSTER_LIST_FIELDS}
+    else:
+        out = dict(rec.data)
+        out["statistics"] = rec.data["uri"] + "/statistics"
+    out["cpuResource"] = cpu
+    out["memResource"] = mem
+    return out
+
+
+def _check_cluster_name(engine, name, exclude=None):
+    for c in engine.all("clusters"):
+        if c.data["name"] == name and c.urn != exclude:
+            raise VrmError("10300091", "A cluster named %s already exists." % name)
+
+
+def _validate_drs(value):
+    drs = obj(value, "drsSetting")
+    out = {}
+    if "drsLevel" in drs:
+        out["drsLevel"] = as_int(drs["drsLevel"], "drsSetting.drsLevel")
+        if out["drsLevel"] not in (1, 3):
+            raise VrmError("10000001", "drsSetting.drsLevel must be 1 (manual) or 3 (automatic).")
+    if "powerLevel" in drs:
+        out["powerLevel"] = as_int(drs["powerLevel"], "drsSetting.powerLevel", 0, 2)
+    if "factor" in drs:
+        out["factor"] = as_int(drs["factor"], "drsSetting.factor", 1, 3)
+    for key in ("drsFragmentLimen", "powerFragmentLimen"):
+        if key in drs:
+            items = lst(drs[key], "drsSetting." + key)
+            for it in items:
+                it = obj(it, "drsSetting." + key + "[]")
+                as_int(it.get("fragmentTime"), key + ".fragmentTime", 0, 23)
+                if as_int(it.get("limen"), key + ".limen") not in (0, 1, 3, 5, 7, 9):
+                    raise VrmError("10000001", "%s.limen must be 0, 1, 3, 5, 7 or 9." % key)
+            out[key] = items
+    for key in ("drsCycle", "dpmCycle", "dpmThresholds", "electricStrategy", "drsRules"):
+        if key in drs:
+            out[key] = drs[key]
+    return out
+
+
+def _validate_ha(value, field):
+    ha = obj(value, field)
+    acs = obj(ha.get("accessControlSetting"), field + ".accessControlSetting")
+    if "accessControlPolicy" in acs:
+        as_int(acs["accessControlPolicy"], "accessControlPolicy", 0, 2)
+    for k in ("cpuReservation", "memoryReservation"):
+        if k in acs:
+            as_int(acs[k], k, 0, 50)
+    hr = obj(ha.get("hostRelatedFaultResponse"), field + ".hostRelatedFaultResponse")
+    if "hostFaultResponse" in hr:
+        as_int(hr["hostFaultResponse"], "hostFaultResponse", 1, 2)
+    return ha
+
+
+DEFAULT_DRS = {"drsLevel": 3, "factor": 3, "powerLevel": 0,
+               "drsFragmentLimen": [{"fragmentTime": h, "limen": 5} for h in range(24)],
+               "powerFragmentLimen": [{"fragmentTime": h, "limen": 5} for h in range(24)],
+               "drsCycle": {"cycleType": 1, "cycleSpec": []}, "drsRules": []}
+DEFAULT_HA = {"ishostRelatedFaultResponse": True,
+              "hostRelatedFaultResponse": {"hostFaultResponse": 2, "hostDatastoreFaultResponse": 1,
+                                           "vimsIOHangTimeout": 14400},
+              "vmRelatedFaultResponse": {"vmFaultProcess": 1},
+              "isAccessControl": False,
+              "accessControlSetting": {"accessControlPolicy": 0, "cpuReservation": 0, "memoryReservation": 0,
+                                       "hostsFaultQuantity": 1, "failoverHosts": []},
+              "isMassFaultControl": False}
+
+
+def _merge(base, upd):
+    out = dict(base)
+    for k, v in upd.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def new_cluster(engine, name, description="", drs=None, ha=None, is_enable_drs=False, is_enable_ha=True,
+                mem_overcommit=False, tag=""):
+    urn = engine.new_urn("clusters")
+    return engine.add("clusters", urn, {
+        "urn": urn, "uri": engine.uri_of(urn), "name": name, "description": description, "tag": tag,
+        "arch": "x86", "parentObjUrn": engine.site_urn, "parentObjName": engine.get(engine.site_urn).data["name"],
+        "isMemOvercommit": mem_overcommit, "isEnableHa": is_enable_ha,
+        "haSetting": _merge(DEFAULT_HA, ha or {}), "isEnableDrs": is_enable_drs,
+        "drsSetting": _merge(DEFAULT_DRS, drs or {}), "resStrategy": "loadBalance", "isEnableImc": False,
+        "imcSetting": "", "enableGuestNuma": False, "enableHostNumaDRS": False, "enableIOTailor": False,
+        "isAutoAdjustNuma": False, "maxCpuQuantity": 0, "drsExtensionConfig": [], "drsVmConfig": [],
+        "params": {}, "cpuVendor": "Intel", "osVendor": "euler"}, {"last_drs": None, "last_dpm": None})
+
+
+@route("GET", "/service/sites/{site}/clusters")
+def list_clusters(engine, req):
+    """List clusters (name fuzzy, tag, parentObjUrn, clusterUrns; no paging)."""
+    site_check(engine, req)
+    name = nonempty_filter(req, "name")
+    tag = req.q("tag")
+    urns = req.qlist("clusterUrns")
+    out = []
+    for c in engine.all("clusters"):
+        if name is not None and not fuzzy(c.data["name"], name):
+            continue
+        if tag and c.data.get("tag") != tag:
+            continue
+        if urns and c.urn not in urns:
+            continue
+        out.append(engine.render(c, "list"))
+    return {"clusters": out}
+
+
+@route("POST", "/service/sites/{site}/clusters")
+def create_cluster(engine, req):
+    """Create a cluster (synchronous, answers {urn, uri})."""
+    site_check(engine, req)
+    body = req.json()
+    name = as_str(body.get("name"), "name", 1, 256, required=True)
+    _check_cluster_name(engine, name)
+    drs = _validate_drs(body.get("drsSetting"))
+    ha = _validate_ha(body.get("haSetting") or body.get("haResSetting"), "haSetting")
+    rec = new_cluster(engine, name, as_str(body.get("description"), "description", 0, 1024, default=""),
+                      drs=drs, ha=ha, is_enable_drs=as_bool(body.get("isEnableDrs"), "isEnableDrs", False),
+                      is_enable_ha=as_bool(body.get("isEnableHa"), "isEnableHa", True),
+                      mem_overcommit=as_bool(body.get("isMemOvercommit"), "isMemOvercommit", False),
+                      tag=as_str(body.get("tag"), "tag", 0, 64, default=""))
+    for f in ("resStrategy",):
+        if f in body:
+            if body[f] not in ("loadBalance", "random"):
+                raise VrmError("10000001", "resStrategy must be loadBalance or random.")
+            rec.data[f] = body[f]
+    for f in ("enableGuestNuma", "enableHostNumaDRS", "enableIOTailor", "isAutoAdjustNuma", "isEnableImc"):
+        if f in body:
+            rec.data[f] = as_bool(body[f], f)
+    return {"urn": rec.urn, "uri": rec.data["uri"]}
+
+
+@route("GET", "/service/sites/{site}/clusters/{id}")
+def get_cluster(engine, req):
+    """Get a cluster with its DRS, DPM (powerLevel) and HA policy."""
+    site_check(engine, req)
+    return engine.render(engine.get("%s:clusters:%s" % (engine.site_urn, req.params["id"]), "clusters"))
+
+
+@route("PUT", "/service/sites/{site}/clusters/{id}")
+def modify_cluster(engine, req):
+    """Modify a cluster (synchronous, 200 without a body)."""
+    site_check(engine, req)
+    rec = engine.get("%s:clusters:%s" % (engine.site_urn, req.params["id"]), "clusters")
+    body = req.json()
+    updates = {}
+    if "name" in body:
+        updates["name"] = as_str(body["name"], "name", 1, 256)
+        _check_cluster_name(engine, updates["name"], exclude=rec.urn)
+    if "description" in body:
+        updates["description"] = as_str(body["description"], "description", 0, 1024)
+    if "tag" in body:
+        updates["tag"] = as_str(body["tag"], "tag", 0, 64)
+    for f in ("isEnableDrs", "isEnableHa", "isMemOvercommit", "enableGuestNuma", "enableHostNumaDRS",
+              "enableIOTailor", "isAutoAdjustNuma", "isEnableImc"):
+        if f in body:
+            updates[f] = as_bool(body[f], f)
+    if "resStrategy" in body:
+        if body["resStrategy"] not in ("loadBalance", "random"):
+            raise VrmError("10000001", "resStrategy must be loadBalance or random.")
+        updates["resStrategy"] = body["resStrategy"]
+    drs = _validate_drs(body.get("drsSetting")) if "drsSetting" in body else None
+    ha_raw = body.get("haSetting", body.get("haResSetting"))
+    ha = _validate_ha(ha_raw, "haSetting") if ha_raw is not None else None
+    if updates.get("isMemOvercommit") is False and rec.data.get("isMemOvercommit"):
+        for h in engine.all("hosts"):
+            if h.data.get("clusterUrn") == rec.urn:
+                used = placement.host_usage(engine, h.urn)[1]
+                if used > int(h.data.get("memQuantityMB", 0)):
+                    raise VrmError("10300016", "Memory overcommit cannot be disabled: host %s has more memory "
+                                               "allocated than it has." % h.data["name"])
+    rec.data.update(updates)
+    if drs is not None:
+        rec.data["drsSetting"] = _merge(rec.data.get("drsSetting", {}), drs)
+    if ha is not None:
+        rec.data["haSetting"] = _merge(rec.data.get("haSetting", {}), ha)
+    if "name" in updates:
+        for h in engine.all("hosts"):
+            if h.data.get("clusterUrn") == rec.urn:
+                h.data["clusterName"] = updates["name"]
+                engine.touch(h)
+        for vm in engine.all("vms"):
+            if vm.data.get("clusterUrn") == rec.urn:
+                vm.data["clusterName"] = updates["name"]
+                engine.touch(vm)
+    engine.touch(rec)
+    return None
+
+
+@route("DELETE", "/service/sites/{site}/clusters/{id}")
+def delete_cluster(engine, req):
+    """Delete an empty cluster (10300029 VMs remain, 10300030 hosts remain)."""
+    site_check(engine, req)
+    rec = engine.get("%s:clusters:%s" % (engine.site_urn, req.params["id"]), "clusters")
+    if any(vm.data.get("clusterUrn") == rec.urn for vm in engine.all("vms")):
+        raise VrmError("10300029", "The cluster still contains VMs.")
+    if any(h.data.get("clusterUrn") == rec.urn for h in engine.all("hosts")):
+        raise VrmError("10300030", "The cluster still contains hosts.")
+    engine.remove(rec.urn)
+    return None
+
+
+@route("GET", "/service/sites/{site}/clusters/{id}/computeresource")
+def cluster_computeresource(engine, req):
+    """Cluster capacity of running VMs."""
+    site_check(engine, req)
+    rec = engine.get("%s:clusters:%s" % (engine.site_urn, req.params["id"]), "clusters")
+    res = cluster_resources(engine, rec.urn)
+    return {"cpuResource": {k: res["cpuResource"][k] for k in ("totalSizeMHz", "allocatedSizeMHz", "allocatedVcpus")},
+            "memResource": res["memResource"]}
+
+
+@route("GET", "/service/sites/{site}/clusters/{id}/allvmcomputeresource")
+def cluster_allvm(engine, req):
+    """Cluster capacity counting stopped VMs too (isNeedAllocVcpus, detail)."""
+    site_check(engine, req)
+    rec = engine.get("%s:clusters:%s" % (engine.site_urn, req.params["id"]), "clusters")
+    res = cluster_resources(engine, rec.urn)
+    stopped_cpu = stopped_mem = 0
+    for vm in engine.all("vms"):
+        if vm.data.get("clusterUrn") == rec.urn and not vm.data.get("isTemplate") and \
+                vm.data.get("status") not in placement.ACTIVE:
+            c, m = placement.vm_demand(vm)
+            stopped_cpu += c
+            stopped_mem += m
+    cpu = {"totalSizeMHz": res["cpuResource"]["totalSizeMHz"],
+           "allocatedSizeMHz": res["cpuResource"]["allocatedSizeMHz"]}
+    mem = {"totalSizeMB": res["memResource"]["totalSizeMB"],
+           "allocatedSizeMB": res["memResource"]["allocatedSizeMB"] + stopped_mem}
+    if req.qbool("isNeedAllocVcpus"):
+        cpu["allocatedVcpus"] = res["cpuResource"]["allocatedVcpus"] + stopped_cpu
+        cpu["totalVcpus"] = res["cpuResource"]["totalVcpus"]
+    out = {"cpuResource": cpu, "memResource": mem}
+    if req.qbool("detail"):
+        out["detailCpuResource"] = {"allocatedVcpus": {"Running": res["cpuResource"]["allocatedVcpus"],
+                                                       "Stopped": stopped_cpu}}
+        out["detailMemResource"] = {"allocatedSizeMB": {"Running": res["memResource"]["allocatedSizeMB"],
+                                                        "Stopped": stopped_mem}}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Hosts
+
+HOST_DETAIL_ONLY = ("vendor", "model", "hostDNSCfg", "hostRoutetable", "defaultGateway", "hypervisor")
+
+
+@renderer("hosts")
+def render_host(engine, rec, view):
+    out = dict(rec.data)
+    cluster = engine.find(out.get("clusterUrn") or "", "clusters")
+    out["clusterName"] = cluster.data["name"] if cluster else ""
+    used_cpu, used_mem = placement.host_usage(engine, rec.urn)
+    mhz = int(out.get("cpuMHz", 0))
+    total_mhz = int(out.get("cpuQuantity", 0)) * mhz
+    out["cpuResource"] = {"totalSizeMHz": total_mhz, "allocatedSizeMHz": used_cpu * mhz}
+    out["memResource"] = {"totalSizeMB": int(out.get("memQuantityMB", 0)), "allocatedSizeMB": used_mem,
+                          "realtimeUsedSizeMB": int(used_mem * 0.7)}
+    out["vmCount"] = sum(1 for vm in engine.all("vms") if vm.sim.get("host") == rec.urn
+                         and vm.data.get("status") in placement.ACTIVE)
+    cap_cpu, cap_mem = placement.host_capacity(engine, rec)
+    out["cpuUsage"] = "%.2f" % (100.0 * used_cpu / cap_cpu if cap_cpu else 0.0)
+    out["memUsage"] = "%.2f" % (100.0 * used_mem / cap_mem if cap_mem else 0.0)
+    out["computeResourceStatics"] = rec.data["uri"] + "/computeResourceStatics"
+    if view == "list":
+        for k in HOST_DETAIL_ONLY:
+            out.pop(k, None)
+    return out
+
+
+def new_host(engine, name, ip, cluster_urn="", cpu=32, cpu_mhz=2600, mem_mb=262144, bmc_ip="", bmc_user="",
+             status="normal", description=""):
+    urn = engine.new_urn("hosts")
+    cluster = engine.find(cluster_urn, "clusters") if cluster_urn else None
+    return engine.add("hosts", urn, {
+        "urn": urn, "uri": engine.uri_of(urn), "uuid": engine.new_uuid(), "name": name, "description": description,
+        "ip": ip, "bmcIp": bmc_ip, "bmcUserName": bmc_user, "clusterUrn": cluster_urn or "",
+        "clusterName": cluster.data["name"] if cluster else "", "status": status, "isMaintaining": False,
+        "multiPathMode": "CURRENCY", "hostMultiPathMode": "CURRENCY", "memQuantityMB": mem_mb,
+        "cpuQuantity": cpu, "cpuMHz": cpu_mhz, "nicQuantity": 4, "physicalCpuQuantity": 2,
+        "attachedISOVMs": [], "ntpIp1": "", "ntpIp2": "", "ntpIp3": "", "ntpCycle": 64,
+        "gpuCapacity": 0, "imcSetting": "", "maxImcSetting": "Cascadelake-Server", "haState": "alive",
+        "haRole": "slave", "isFailOverHost": False, "hostRealName": name, "arch": "x86", "cpuVendor": "Intel",
+        "osVendor": "euler", "version": "8.0.0", "vendor": "Huawei", "model": "2288H V5",
+        "hypervisor": "KVM", "params": {}}, {"power": "on"})
+
+
+def _host(engine, req):
+    return engine.get("%s:hosts:%s" % (engine.site_urn, req.params["id"]), "hosts")
+
+
+@route("GET", "/service/sites/{site}/hosts")
+def list_hosts(engine, req):
+    """List hosts (scope = cluster, DVS, datastore URN or 'default'; name, ip fuzzy; paging)."""
+    site_check(engine, req)
+    scope = req.q("scope")
+    name = nonempty_filter(req, "name")
+    ip = nonempty_filter(req, "ip")
+    real = req.q("hostRealName", req.q("HostRealName"))
+    out = []
+    for h in engine.all("hosts"):
+        d = h.data
+        if scope:
+            if scope == "default":
+                if d.get("clusterUrn"):
+                    continue
+            elif ":clusters:" in scope:
+                if d.get("clusterUrn") != scope:
+                    continue
+            elif ":dvswitchs:" in scope:
+                if h.urn not in placement.host_dvss(engine, h.urn) and \
+                        scope not in placement.host_dvss(engine, h.urn):
+                    continue
+            elif ":datastores:" in scope:
+                if scope not in placement.host_datastores(engine, h.urn):
+                    continue
+            elif scope != engine.site_urn:
+                continue
+        if name is not None and not fuzzy(d["name"], name):
+            continue
+        if ip is not None and ip not in d.get("ip", ""):
+            continue
+        if real and not fuzzy(d.get("hostRealName", ""), real):
+            continue
+        out.append(h)
+    res = page(out, req, "hosts")
+    res["hosts"] = [engine.render(h, "list") for h in res["hosts"]]
+    return res
+
+
+@route("GET", "/service/sites/{site}/hosts/statistics")
+def host_statistics(engine, req):
+    """Host counts per state."""
+    site_check(engine, req)
+    scope = req.q("scope")
+    counts = {k: 0 for k in ("total", "rebooting", "normal", "fault", "initial", "unknown", "poweroff",
+                             "booting", "shutdowning")}
+    for h in engine.all("hosts"):
+        if scope and ":clusters:" in scope and h.data.get("clusterUrn") != scope:
+            continue
+        counts["total"] += 1
+        st = h.data.get("status")
+        st = "unknown" if st == "unknow" else st
+        if st in counts:
+            counts[st] += 1
+    return counts
+
+
+@route("GET", "/service/sites/{site}/hosts/{id}")
+def get_host(engine, req):
+    """Get a host."""
+    site_check(engine, req)
+    return engine.render(_host(engine, req))
+
+
+@route("GET", "/service/sites/{site}/hosts/{id}/computeResourceStatics")
+def host_compute(engine, req):
+    """Host capacity."""
+    site_check(engine, req)
+    h = engine.render(_host(engine, req))
+    return {"cpuResource": h["cpuResource"], "memResource": h["memResource"]}
+
+
+SIMULATED_REACHABLE = ipaddress.ip_network("198.51.100.0/24")    # TEST-NET-2: always answers
+SIMULATED_UNREACHABLE = ipaddress.ip_network("203.0.113.0/24")  # TEST-NET-3: never answers
+
+
+def host_answers(engine, ip):
+    """Whether a host answers at its address (the documented choice: TCP port 22)."""
+    addr = ipaddress.ip_address(ip)
+    if addr in SIMULATED_REACHABLE:
+        return True
+    if addr in SIMULATED_UNREACHABLE:
+        return False
+    if not engine.host_probe:
+        return True
+    try:
+        with socket.create_connection((ip, 22), timeout=2.0):
+            return True
+    except OSError:
+        return False
+
+
+@route("POST", "/service/sites/{site}/hosts")
+def add_host(engine, req):
+    """Add a CNA host (task AddHost + urn/uri); vrmsim checks the host answers on TCP 22."""
+    site_check(engine, req)
+    body = req.json()
+    ip = as_str(body.get("ip"), "ip", 1, 64, required=True)
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        raise VrmError("10000001", "The host IP address %s is not valid." % ip)
+    name = as_str(body.get("name"), "name", 0, 256, default="") or ("CNA-" + ip.replace(".", "-").replace(":", "-"))
+    cluster_urn = body.get("clusterUrn") or ""
+    if cluster_urn and cluster_urn != engine.site_urn:
+        engine.get(cluster_urn, "clusters")
+    else:
+        cluster_urn = ""
+    bmc_user = as_str(body.get("bmcUserName"), "bmcUserName", 0, 64, default="")
+    if any(c in bmc_user for c in "&|;"):
+        raise VrmError("10000001", "bmcUserName must not contain &, | or ;.")
+    for h in engine.all("hosts"):
+        if h.data["ip"] == ip:
+            raise VrmError("10200108", "A host with IP address %s already exists." % ip)
+        if h.data["name"] == name:
+            raise VrmError("10200104", "A host named %s already exists." % name)
+    as_int(body.get("isConfDefNtpTimeZone"), "isConfDefNtpTimeZone", 0, 1)
+    reachable = host_answers(engine, ip)
+    rec = new_host(engine, name, ip, cluster_urn, bmc_ip=as_str(body.get("bmcIp"), "bmcIp", 0, 64, default=""),
+                   bmc_user=bmc_user, status="initial", description=as_str(body.get("description"), "description",
+                                                                            0, 1024, default=""))
+    rec.sim["reachable"] = reachable
+    rec.sim["bmc_password_set"] = bool(body.get("bmcPassword"))
+    task = engine.start_task("AddHost", rec.urn, name, done=("host_added", {}), fail=("host_add_failed", {}),
+                             user=req.session["user"])
+    return engine.task_ref(task, {"urn": rec.urn, "uri": rec.data["uri"]})
+
+
+@handler("host_added")
+def _host_added(engine, task):
+    rec = engine.find(task.data["entityUrn"], "hosts")
+    if rec is None:
+        return
+    if not rec.sim.get("reachable", True):
+        raise VrmError("10800104", "The host %s does not answer at its address; the message could not be "
+                                   "sent to the host." % rec.data["ip"])
+    rec.data["status"] = "normal"
+    engine.touch(rec)
+
+
+@handler("host_add_failed")
+def _host_add_failed(engine, task):
+    engine.remove(task.data["entityUrn"])
+
+
+@route("PUT", "/service/sites/{site}/hosts/{id}")
+def modify_host(engine, req):
+    """Modify host name, description, BMC, NTP (task ModifyHost)."""
+    site_check(engine, req)
+    rec = _host(engine, req)
+    body = req.json()
+    upd = {}
+    if "name" in body:
+        upd["name"] = as_str(body["name"], "name", 1, 256)
+        for h in engine.all("hosts"):
+            if h.data["name"] == upd["name"] and h.urn != rec.urn:
+                raise VrmError("10200104", "A host named %s already exists." % upd["name"])
+    for f, hi in (("description", 1024), ("bmcIp", 64), ("bmcUserName", 64), ("ntpIp1", 128), ("ntpIp2", 128),
+                  ("ntpIp3", 128), ("hostRealName", 256)):
+        if f in body:
+            upd[f] = as_str(body[f], f, 0, hi)
+    if "multiPathMode" in body:
+        if body["multiPathMode"] not in ("HW", "CURRENCY"):
+            raise VrmError("10000001", "multiPathMode must be HW or CURRENCY.")
+        upd["multiPathMode"] = body["multiPathMode"]
+    if "ntpCycle" in body:
+        upd["ntpCycle"] = as_int(body["ntpCycle"], "ntpCycle", 16, 4096)
+    task = engine.start_task("ModifyHost", rec.urn, rec.data["name"], done=("apply_fields", {"fields": upd}),
+                             user=req.session["user"])
+    return engine.task_ref(task)
+
+
+@handler("apply_fields")
+def _apply_fields(engine, task, fields, urn=None):
+    rec = engine.find(urn or task.data["entityUrn"])
+    if rec is None:
+        return
+    rec.data.update(fields)
+    engine.touch(rec)
+
+
+@route("DELETE", "/service/sites/{site}/hosts/{id}")
+def delete_host(engine, req):
+    """Remove a host (task DeleteHost); refused while VMs are on it unless isForce=1."""
+    site_check(engine, req)
+    rec = _host(engine, req)
+    force = req.q("isForce", "0") == "1"
+    on_host = [vm for vm in engine.all("vms") if vm.sim.get("host") == rec.urn and
+               vm.data.get("status") in placement.ACTIVE]
+    if on_host and not force:
+        raise VrmError("10000009", "The host still runs %d VM(s); move them or use isForce=1." % len(on_host))
+    for dvs in engine.all("dvswitchs"):
+        if any(hp.get("hostUrn") == rec.urn for hp in dvs.data.get("hostPortSet", [])) and not force:
+            raise VrmError("10000009", "The host still has uplinks on the DVS %s; remove them first."
+                           % dvs.data["name"])
+    task = engine.start_task("DeleteHost", rec.urn, rec.data["name"], done=("host_removed", {}),
+                             user=req.session["user"])
+    return engine.task_ref(task)
+
+
+@handler("host_removed")
+def _host_removed(engine, task):
+    urn = task.data["entityUrn"]
+    for vm in engine.all("vms"):
+        if vm.sim.get("host") == urn:
+            vm.sim["host"] = None
+            vm.data.update(status="stopped", hostUrn="", hostName="")
+            engine.touch(vm)
+    for ds in engine.all("datastores"):
+        if urn in ds.sim.get("hosts", []):
+            ds.sim["hosts"] = [h for h in ds.sim["hosts"] if h != urn]
+            engine.touch(ds)
+    for dvs in engine.all("dvswitchs"):
+        hps = [hp for hp in dvs.data.get("hostPortSet", []) if hp.get("hostUrn") != urn]
+        if len(hps) != len(dvs.data.get("hostPortSet", [])):
+            dvs.data["hostPortSet"] = hps
+            engine.touch(dvs)
+    for rec in list(engine.all("uplinkports")):
+        if rec.sim.get("host") == urn:
+            engine.remove(rec.urn)
+    engine.remove(urn)
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/enterMaintenanceMode")
+def enter_maintenance(engine, req):
+    """Enter maintenance mode (200, no body; 10200304 when already in it)."""
+    site_check(engine, req)
+    rec = _host(engine, req)
+    if rec.data.get("isMaintaining"):
+        raise VrmError("10200304", "The host is already in maintenance mode.")
+    rec.data["isMaintaining"] = True
+    engine.touch(rec)
+    return None
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/exitMaintenanceMode")
+def exit_maintenance(engine, req):
+    """Exit maintenance mode (200, no body; 10200305 when not in it)."""
+    site_check(engine, req)
+    rec = _host(engine, req)
+    if not rec.data.get("isMaintaining"):
+        raise VrmError("10200305", "The host is not in maintenance mode.")
+    rec.data["isMaintaining"] = False
+    engine.touch(rec)
+    return None
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/MigrateAllVms")
+def migrate_all(engine, req):
+    """Move every VM off a host in maintenance mode (task ClearHost; 10200308 otherwise)."""
+    site_check(engine, req)
+    rec = _host(engine, req)
+    if not rec.data.get("isMaintaining"):
+        raise VrmError("10200308", "The host must be in maintenance mode before its VMs can be migrated.")
+    task = engine.start_task("ClearHost", rec.urn, rec.data["name"], done=("clear_host", {}),
+                             user=req.session["user"])
+    return engine.task_ref(task)
+
+
+@handler("clear_host")
+def _clear_host(engine, task):
+    host_urn = task.data["entityUrn"]
+    host = engine.find(host_urn, "hosts")
+    if host is None:
+        return
+    stuck = []
+    for vm in engine.all("vms"):
+        if vm.sim.get("host") != host_urn:
+            continue
+        if vm.data.get("status") in placement.ACTIVE:
+            if vm.data.get("isBindingHost"):
+                stuck.append(vm.data["name"])
+                continue
+            hosts, _reason = placement.rank(engine, vm, host.data.get("clusterUrn") or None,
+                                            exclude_hosts=(host_urn,))
+            if not hosts:
+                stuck.append(vm.data["name"])
+                continue
+            move_vm(engine, vm, hosts[0])
+        else:
+            # A stopped VM only remembers its last host; forget it so it starts elsewhere.
+            vm.sim["host"] = None
+            vm.data.update(hostUrn="", hostName="")
+            engine.touch(vm)
+    if stuck:
+        raise VrmError(placement.NO_MEM, "These VMs cannot leave the host (no other host can take them or "
+                                         "they are bound to it): %s." % ", ".join(sorted(stuck)))
+
+
+def move_vm(engine, vm, host):
+    vm.sim["host"] = host.urn
+    vm.data["hostUrn"] = host.urn
+    vm.data["hostName"] = host.data["name"]
+    engine.touch(vm)
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/move")
+def move_host(engine, req):
+    """Move a host to another cluster (or to the site when clusterUrn is absent); 200, no body."""
+    site_check(engine, req)
+    rec = _host(engine, req)
+    target = req.json().get("clusterUrn") or ""
+    if target and target != engine.site_urn:
+        engine.get(target, "clusters")
+    else:
+        target = ""
+    if any(vm.sim.get("host") == rec.urn and vm.data.get("status") in placement.ACTIVE for vm in engine.all("vms")):
+        raise VrmError("10000009", "A host with running VMs cannot change cluster; enter maintenance mode first.")
+    rec.data["clusterUrn"] = target
+    engine.touch(rec)
+    for vm in engine.all("vms"):
+        if vm.sim.get("host") == rec.urn:
+            vm.sim["host"] = None
+            vm.data.update(hostUrn="", hostName="")
+            engine.touch(vm)
+    return None
+
+
+def _power(engine, req, task_type, target):
+    site_check(engine, req)
+    rec = _host(engine, req)
+    body = req.json()
+    mode = body.get("mode", "safe")
+    if mode not in ("safe", "force"):
+        raise VrmError("10000001", "mode must be safe or force.")
+    if task_type == "SetHostPowerOn":
+        if rec.data["status"] == "normal":
+            raise VrmError("10000009", "The host is already powered on.")
+        if not rec.data.get("bmcIp"):
+            raise VrmError("10000009", "The host has no BMC address; it cannot be powered on remotely.")
+    else:
+        if rec.data["status"] == "poweroff":
+            raise VrmError("10200155", "The host is already powered off.")
+        running = [vm for vm in engine.all("vms") if vm.sim.get("host") == rec.urn and
+                   vm.data.get("status") in placement.ACTIVE]
+        if running and mode == "safe":
+            raise VrmError("10000009", "The host still runs VMs; migrate them or use mode force.")
+    transient = {"SetHostPowerOn": "booting", "SetHostPowerOff": "shutdowning", "SetHostReboot": "rebooting"}
+    prev = rec.data["status"]
+    rec.data["status"] = transient[task_type]
+    engine.touch(rec)
+    task = engine.start_task(task_type, rec.urn, rec.data["name"], done=("host_power", {"status": target}),
+                             fail=("host_power", {"status": prev}), user=req.session["user"])
+    return engine.task_ref(task)
+
+
+@handler("host_power")
+def _host_power(engine, task, status):
+    rec = engine.find(task.data["entityUrn"], "hosts")
+    if rec is None:
+        return
+    rec.data["status"] = status
+    rec.sim["power"] = "off" if status == "poweroff" else "on"
+    if status == "poweroff":
+        for vm in engine.all("vms"):
+            if vm.sim.get("host") == rec.urn and vm.data.get("status") in placement.ACTIVE:
+                vm.data["status"] = "stopped"
+                engine.touch(vm)
+    engine.touch(rec)
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/poweron")
+def host_poweron(engine, req):
+    """Power a host on through its BMC (task SetHostPowerOn)."""
+    return _power(engine, req, "SetHostPowerOn", "normal")
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/poweroff")
+def host_poweroff(engine, req):
+    """Power a host off (task SetHostPowerOff; mode safe|force)."""
+    return _power(engine, req, "SetHostPowerOff", "poweroff")
+
+
+@route("POST", "/service/sites/{site}/hosts/{id}/action/reboot")
+def host_reboot(engine, req):
+    """Reboot a host (task SetHostReboot)."""
+    return _power(engine, req, "SetHostReboot", "normal")
+
+
+def not_found_host(urn):
+    return not_found("hosts", urn)

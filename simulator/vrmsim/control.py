@@ -1,0 +1,138 @@
+"""The control API under ``/_sim/`` (never on VRM paths, no VRM token needed).
+
+Contract (also in simulator/README.md):
+``GET /_sim/about``; ``POST /_sim/reset``; ``POST|GET /_sim/snapshots``,
+``POST /_sim/snapshots/{name}/restore``; ``GET /_sim/objects/{urn}``, ``GET /_sim/objects?kind=``;
+``GET|DELETE /_sim/requests``; ``POST|GET|DELETE /_sim/faults[/{id}]``; ``GET /_sim/clock``,
+``POST /_sim/clock/advance``; ``POST /_sim/hosts/{urn}/fail|recover``; ``GET /_sim/dashboard.json``.
+"""
+
+import os
+import re
+
+from vrmsim import VERSION, dashboard
+from vrmsim.errors import VrmError
+
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _err(status, des, code="10000001"):
+    return status, {"errorCode": code, "errorDes": des}, {}
+
+
+def handle(engine, method, path, query, body):
+    try:
+        with engine.lock:
+            engine.tick()
+            out = _route(engine, method, path.rstrip("/"), query, body if body is not None else {})
+            engine.store.flush()
+        if isinstance(out, tuple):
+            return out
+        return 200, out, {}
+    except VrmError as err:
+        return err.status, err.body(), {}
+
+
+def _q(query, name, default=None):
+    vals = query.get(name)
+    return vals[0] if vals else default
+
+
+def record(engine, rec):
+    return {"urn": rec.urn, "kind": rec.kind, "object": engine.render(rec, "detail"), "sim": rec.sim}
+
+
+def _route(engine, method, path, query, body):
+    parts = path.split("/")[2:]   # after "", "_sim"
+    head = parts[0] if parts else ""
+    if head == "about" and method == "GET":
+        return {"version": VERSION, "seed": engine.store.meta.get("seed"), "time_mode": engine.time_mode,
+                "now": engine.now(), "site_urn": engine.site_urn, "username": engine.username}
+    if head == "reset" and method == "POST":
+        from vrmsim import seeds
+        seed = body.get("seed", engine.store.meta.get("seed", "demo"))
+        seeds.reset(engine, seed, vms=int(body.get("vms") or 0), hosts=int(body.get("hosts") or 0))
+        engine.requests.clear()
+        return {"ok": True}
+    if head == "snapshots":
+        snapdir = os.path.join(engine.state_dir, "snapshots")
+        if len(parts) == 1 and method == "GET":
+            names = sorted(f[:-3] for f in os.listdir(snapdir) if f.endswith(".db")) if os.path.isdir(snapdir) else []
+            return {"snapshots": names}
+        if len(parts) == 1 and method == "POST":
+            name = body.get("name", "")
+            if not _NAME.match(str(name)):
+                return _err(400, "A snapshot name is 1-64 letters, digits, '_', '.' or '-'.")
+            os.makedirs(snapdir, exist_ok=True)
+            engine.store.save_snapshot(os.path.join(snapdir, name + ".db"))
+            return {"ok": True, "name": name}
+        if len(parts) == 3 and parts[2] == "restore" and method == "POST":
+            name = parts[1]
+            fpath = os.path.join(snapdir, name + ".db")
+            if not _NAME.match(name) or not os.path.exists(fpath):
+                return _err(404, "No simulator snapshot named %r." % name, "10000008")
+            engine.store.restore_snapshot(fpath)
+            engine.sessions = dict(engine.store.meta.get("sessions", {}))
+            return {"ok": True, "name": name}
+        if len(parts) == 2 and method == "DELETE":
+            fpath = os.path.join(snapdir, parts[1] + ".db")
+            if not _NAME.match(parts[1]) or not os.path.exists(fpath):
+                return _err(404, "No simulator snapshot named %r." % parts[1], "10000008")
+            os.unlink(fpath)
+            return {"ok": True}
+    if head == "objects" and method == "GET":
+        if len(parts) == 1:
+            kind = _q(query, "kind")
+            if not kind:
+                return _err(400, "The parameter kind is required, e.g. kind=vms.")
+            name = _q(query, "name")
+            objs = [record(engine, r) for r in engine.all(kind)
+                    if name is None or r.data.get("name") == name]
+            return {"objects": objs}
+        urn = "/".join(parts[1:])
+        rec = engine.find(urn)
+        if rec is None:
+            return _err(404, "No object %s." % urn, "10000008")
+        return record(engine, rec)
+    if head == "requests":
+        if method == "GET":
+            since = int(_q(query, "since", 0) or 0)
+            reqs = [r for r in list(engine.requests) if r["seq"] > since]
+            return {"requests": reqs, "last_seq": engine.request_seq}
+        if method == "DELETE":
+            engine.requests.clear()
+            return {"ok": True, "last_seq": engine.request_seq}
+    if head == "faults":
+        if len(parts) == 1 and method == "POST":
+            rule = engine.add_fault(body)
+            return {"id": rule["id"], "rule": rule}
+        if len(parts) == 1 and method == "GET":
+            return {"faults": engine.faults()}
+        if len(parts) == 1 and method == "DELETE":
+            engine.delete_fault(None)
+            return {"ok": True}
+        if len(parts) == 2 and method == "DELETE":
+            engine.delete_fault(parts[1])
+            return {"ok": True}
+    if head == "clock":
+        if len(parts) == 1 and method == "GET":
+            return {"mode": engine.time_mode, "now": engine.now(), "scale": engine.time_scale}
+        if len(parts) == 2 and parts[1] == "advance" and method == "POST":
+            try:
+                seconds = float(body.get("seconds", 0))
+            except (TypeError, ValueError):
+                return _err(400, "seconds must be a number.")
+            engine.advance(seconds)
+            return {"mode": engine.time_mode, "now": engine.now(), "scale": engine.time_scale}
+    if head == "hosts" and len(parts) == 3 and method == "POST" and parts[2] in ("fail", "recover"):
+        from vrmsim import policies
+        urn = parts[1]
+        engine.get(urn, "hosts")
+        if parts[2] == "fail":
+            policies.host_fail(engine, urn)
+        else:
+            policies.host_recover(engine, urn)
+        return record(engine, engine.get(urn))
+    if head == "dashboard.json" and method == "GET":
+        return dashboard.data(engine)
+    return _err(404, "Unknown control API call %s %s." % (method, path), "10000008")

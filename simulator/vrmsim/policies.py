@@ -1,0 +1,1 @@
+"""Cluster policies: DRS rebalancing, DPM host power management, HA restarts after host failure."""

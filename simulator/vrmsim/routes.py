@@ -1,0 +1,103 @@
+"""The route table: every VRM operation vrmsim serves, registered by the resource modules.
+
+``COVERAGE.md`` is generated from this table (``python -m vrmsim coverage``).
+"""
+
+import re
+
+from vrmsim.errors import VrmError
+
+ROUTES = []
+
+_PLACEHOLDERS = {
+    "site": r"(?P<site>[0-9A-Za-z]+)",
+    "vm": r"(?P<vm>i-[0-9A-Fa-f]+)",
+}
+
+
+class Route(object):
+    def __init__(self, method, template, fn, auth=True, summary=""):
+        self.method = method
+        self.template = template
+        self.fn = fn
+        self.auth = auth
+        self.summary = summary or (fn.__doc__ or "").strip().split("\n")[0]
+
+        def repl(m):
+            name = m.group(1)
+            return _PLACEHOLDERS.get(name, r"(?P<%s>[^/]+)" % name)
+
+        self.regex = re.compile("^" + re.sub(r"\{(\w+)\}", repl, template) + "/?$")
+
+
+def route(method, template, auth=True):
+    def deco(fn):
+        ROUTES.append(Route(method, template, fn, auth=auth))
+        return fn
+    return deco
+
+
+def match(method, path):
+    """Return ``(route, params)``; raise a not-implemented error when nothing matches."""
+    path_known = False
+    for r in ROUTES:
+        m = r.regex.match(path)
+        if m is None:
+            continue
+        path_known = True
+        if r.method == method:
+            return r, m.groupdict()
+    if path_known:
+        raise VrmError("vrmsim.not_implemented",
+                       "vrmsim does not implement %s on %s (the path exists for other methods)." % (method, path),
+                       status=405)
+    raise VrmError("vrmsim.not_implemented",
+                   "vrmsim does not implement %s %s: unknown path." % (method, path), status=404)
+
+
+class Request(object):
+    """What a handler sees of an HTTP request."""
+
+    def __init__(self, method, path, query, body, headers, params=None):
+        self.method = method
+        self.path = path
+        self.query = query        # dict name -> list of values
+        self.body = body          # parsed JSON (dict or list) or None
+        self.headers = headers
+        self.params = params or {}
+        self.session = None
+
+    def q(self, name, default=None):
+        vals = self.query.get(name)
+        if not vals:
+            return default
+        return vals[0]
+
+    def qlist(self, name):
+        return list(self.query.get(name, []))
+
+    def qint(self, name, default=None, lo=None, hi=None, code="10000001"):
+        raw = self.q(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            val = int(raw)
+        except ValueError:
+            raise VrmError(code, "The parameter %s must be an integer." % name)
+        if (lo is not None and val < lo) or (hi is not None and val > hi):
+            raise VrmError(code, "The parameter %s is out of range." % name)
+        return val
+
+    def qbool(self, name, default=None):
+        raw = self.q(name)
+        if raw is None or raw == "":
+            return default
+        return raw.lower() in ("1", "true", "yes")
+
+    def json(self):
+        """The body as an object (``{}`` when absent)."""
+        if self.body is None:
+            return {}
+        if not isinstance(self.body, dict):
+            raise VrmError("10000001", "The request body must be a JSON object.")
+        return self.body

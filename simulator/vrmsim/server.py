@@ -1,0 +1,204 @@
+"""HTTPS front end: keep-alive HTTP/1.1, TCP_NODELAY, one engine lock per request."""
+
+import json
+import socket
+import ssl
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from vrmsim import VERSION, control, dashboard, routes
+from vrmsim.errors import VrmError
+
+JSON_TYPE = "application/json; charset=UTF-8"
+MAX_BODY = 8 * 1024 * 1024
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, addr, engine, ssl_context=None):
+        self.engine = engine
+        self.ssl_context = ssl_context
+        super().__init__(addr, Handler)
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.ssl_context is not None:
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "vrmsim/" + VERSION
+    sys_version = ""
+
+    def setup(self):
+        super().setup()
+        if isinstance(self.connection, ssl.SSLSocket):
+            self.connection.settimeout(30)
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError):
+                self.close_connection = True
+                raise
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ssl.SSLError, ConnectionError, socket.timeout, OSError):
+            self.close_connection = True
+
+    def log_message(self, fmt, *args):  # quiet: the request log lives in the engine
+        pass
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _send(self, status, body=None, headers=None, content_type=JSON_TYPE, raw=None):
+        reason = "OKAY" if status == 200 else None
+        self.send_response(status, reason)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if raw is None and body is not None:
+            raw = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        if raw is not None:
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(raw)))
+        else:
+            self.send_header("Content-Length", "0")
+        self.end_headers()
+        if raw is not None and self.command != "HEAD":
+            self.wfile.write(raw)
+
+    def _read_body(self):
+        length = self.headers.get("Content-Length")
+        if not length:
+            return None
+        n = int(length)
+        if n > MAX_BODY:
+            raise VrmError("10000001", "The request body is too large.")
+        data = self.rfile.read(n)
+        if not data.strip():
+            return None
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise VrmError("10000001", "The request body is not valid JSON.")
+
+    def do_GET(self):
+        self._dispatch()
+
+    def do_POST(self):
+        self._dispatch()
+
+    def do_PUT(self):
+        self._dispatch()
+
+    def do_DELETE(self):
+        self._dispatch()
+
+    def do_PATCH(self):
+        self._dispatch()
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def _dispatch(self):
+        engine = self.server.engine
+        started_wall = time.time()
+        t0 = time.perf_counter()
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        query = parse_qs(split.query, keep_blank_values=True)
+        try:
+            body = self._read_body()
+        except VrmError as err:
+            self._send(err.status, err.body())
+            return
+        except Exception:
+            self.close_connection = True
+            return
+        if path.startswith("/_sim/") or path == "/_sim":
+            status, out, hdrs = control.handle(engine, self.command, path, query, body)
+            if isinstance(out, (bytes, str)):
+                self._send(status, raw=out if isinstance(out, bytes) else out.encode("utf-8"),
+                           content_type=hdrs.pop("Content-Type", "text/plain"), headers=hdrs)
+            else:
+                self._send(status, out, headers=hdrs)
+            return
+        if path in ("/", "/index.html", "/dashboard"):
+            self._send(200, raw=dashboard.page().encode("utf-8"), content_type="text/html; charset=UTF-8")
+            return
+        status, out, hdrs = self._vrm(engine, path, query, body)
+        if status is None:          # injected "drop": close without an answer
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            engine.log_request(self.command, path, split.query, 0, started_wall,
+                               (time.perf_counter() - t0) * 1000)
+            return
+        self._send(status, out, headers=hdrs)
+        engine.log_request(self.command, path, split.query, status, started_wall, (time.perf_counter() - t0) * 1000)
+
+    def _vrm(self, engine, path, query, body):
+        req = routes.Request(self.command, path, query, body, self.headers)
+        delay = 0.0
+        with engine.lock:
+            try:
+                engine.set_current_request(self.command, path)
+                engine.tick()
+                fault = engine.match_request_fault(self.command, path)
+                if fault is not None:
+                    ftype = fault.get("type")
+                    if ftype == "drop":
+                        engine.store.flush()
+                        return None, None, None
+                    if ftype == "error":
+                        engine.store.flush()
+                        return int(fault.get("status", 400)), {
+                            "errorCode": str(fault.get("errorCode", "10000010")),
+                            "errorDes": fault.get("errorDes", "Injected failure (vrmsim fault rule).")}, {}
+                    if ftype == "token_expire":
+                        engine.expire_token(self.headers.get("X-Auth-Token"))
+                    if ftype == "delay":
+                        delay = float(fault.get("seconds", 1))
+                rt, params = routes.match(self.command, path)
+                req.params = params
+                if rt.auth:
+                    req.session = engine.check_token(self.headers.get("X-Auth-Token"))
+                result = rt.fn(engine, req)
+                if engine.time_mode == "instant":
+                    engine.tick()
+                engine.store.flush()
+            except VrmError as err:
+                engine.store.flush()
+                result = (err.status, err.body())
+            except Exception as exc:  # a bug in vrmsim: answer 500 with the VRM body, keep serving
+                traceback.print_exc()
+                try:
+                    engine.store.flush()
+                except Exception:
+                    pass
+                result = (500, {"errorCode": "10000010", "errorDes": "vrmsim internal error: %s" % exc})
+        if delay:
+            time.sleep(delay)
+        headers = {}
+        if isinstance(result, tuple):
+            if len(result) == 3:
+                status, out, headers = result
+            else:
+                status, out = result
+        else:
+            status, out = 200, result
+        return status, out, headers
+
+
+def make_ssl_context(cert_file, key_file):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert_file, key_file)
+    return ctx

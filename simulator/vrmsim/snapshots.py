@@ -1,0 +1,1 @@
+"""VM snapshots: tree, create with or without memory, revert, delete, delta space."""
