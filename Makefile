@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV ?= $(CURDIR)/.venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test demo demo-stop sanity units integration simulator-test lint clean
+.PHONY: help venv test demo demo-stop sanity units integration simulator-test lint nova-test roles-test clean
 
 help:
 	@echo "make demo       start vrmsim, run playbooks/demo.yml, show what it did"
 	@echo "make demo-stop  stop the vrmsim that make demo left running"
 	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint"
-	@echo "make sanity | units | integration | simulator-test | lint   one stage of make test"
+	@echo "make sanity | units | integration | simulator-test | lint | nova-test | roles-test"
+	@echo "                one stage of make test"
 
 # One virtualenv with every pinned tool (requirements-test.txt), rebuilt when the pins change.
 $(STAMP): requirements-test.txt hacking/deps.sh
@@ -39,6 +40,12 @@ simulator-test: $(STAMP)
 
 lint: $(STAMP)
 	@VENV=$(VENV) STAGES=lint bash hacking/test.sh
+
+nova-test: $(STAMP)
+	@VENV=$(VENV) STAGES=nova bash hacking/test.sh
+
+roles-test: $(STAMP)
+	@VENV=$(VENV) STAGES=roles bash hacking/test.sh
 
 demo: $(STAMP)
 	@VENV=$(VENV) bash hacking/demo.sh

@@ -6,19 +6,21 @@
 #   3. ansible-test units
 #   4. ansible-test integration against a vrmsim started here
 #   5. ansible-lint on roles and playbooks
+#   6. the nova-compute driver's tests (nova_driver/run_tests.sh)
+#   7. the role scenario on test hosts (tests/roles/run.sh)
 #
 # Every stage runs even when an earlier one failed; the script exits non-zero
 # if any stage failed and prints a summary. vrmsim is stopped on exit.
 #
 # Environment knobs:
-#   STAGES="simulator sanity units integration lint"   stages to run
+#   STAGES="simulator sanity units integration lint nova roles"   stages to run
 #   ANSIBLE_TEST_ARGS="..."                             extra ansible-test args
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
-STAGES="${STAGES:-simulator sanity units integration lint}"
+STAGES="${STAGES:-simulator sanity units integration lint nova roles}"
 ANSIBLE_TEST_ARGS="${ANSIBLE_TEST_ARGS:-}"
 PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
@@ -70,7 +72,7 @@ mkdir -p "$COLL"
 # collection (galaxy.yml build_ignore); they have test suites of their own.
 tar -C "$ROOT" -cf - \
     --exclude=./.git --exclude=./.venv --exclude=./.tmp --exclude=./.demo \
-    --exclude=./simulator --exclude=./nova_driver --exclude=./benchmarks \
+    --exclude=./simulator --exclude=./nova_driver --exclude=./benchmarks --exclude=./hacking \
     --exclude=./tests/output --exclude=./tests/integration/integration_config.yml \
     --exclude='__pycache__' --exclude='*.pyc' --exclude='*.tar.gz' . \
     | tar -C "$COLL" -xf -
@@ -134,11 +136,29 @@ run_lint() {
     (cd "$COLL" && ansible-lint --offline "${targets[@]}")
 }
 
+run_nova() {
+    if [[ ! -x "$ROOT/nova_driver/run_tests.sh" ]]; then
+        echo "nova_driver/run_tests.sh is missing" >&2
+        return 1
+    fi
+    PYTHON="$PY" "$ROOT/nova_driver/run_tests.sh"
+}
+
+run_roles() {
+    if [[ ! -x "$ROOT/tests/roles/run.sh" ]]; then
+        echo "tests/roles/run.sh is missing" >&2
+        return 1
+    fi
+    PYTHON="$PY" "$ROOT/tests/roles/run.sh"
+}
+
 want simulator && stage "vrmsim pytest suite" run_simulator_tests
 want sanity && stage "ansible-test sanity" run_sanity
 want units && stage "ansible-test units" run_units
 want integration && stage "ansible-test integration (vrmsim)" run_integration
 want lint && stage "ansible-lint" run_lint
+want nova && stage "nova-compute driver" run_nova
+want roles && stage "roles on test hosts" run_roles
 
 echo
 echo "=================== summary ==================="

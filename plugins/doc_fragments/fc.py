@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  host:
+    description:
+      - Address (name or IP) of the VRM.
+      - If not set, the value of the E(FC_HOST) environment variable is used.
+    type: str
+  port:
+    description:
+      - HTTPS port of the VRM REST API.
+      - If not set, the value of the E(FC_PORT) environment variable is used.
+    type: int
+    default: 7443
+  username:
+    description:
+      - VRM user name. An interface-integration account (user type 2) is recommended.
+      - If not set, the value of the E(FC_USERNAME) environment variable is used.
+      - Not needed when O(token) is given.
+    type: str
+  password:
+    description:
+      - Password of O(username); sent as its SHA-256 digest, never in clear.
+      - If not set, the value of the E(FC_PASSWORD) environment variable is used.
+    type: str
+  token:
+    description:
+      - An existing VRM session token (for example from M(fusioncompute.core.fc_session)), used instead of
+        logging in. When it expires and O(username)/O(password) are also given, the module logs in once again.
+      - If not set, the value of the E(FC_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the VRM's TLS certificate. Only disable this on a lab system.
+      - If not set, the value of the E(FC_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file with the CA certificate(s) that signed the VRM certificate.
+      - If not set, the value of the E(FC_CA_PATH) environment variable is used.
+    type: path
+  proxy_url:
+    description:
+      - HTTP(S) proxy URL used for every request to the VRM. When set, proxy environment variables are ignored.
+      - If not set, the value of the E(FC_PROXY_URL) environment variable is used.
+    type: str
+  site:
+    description:
+      - Site to work in, by name, id or URN. May be omitted when the VRM manages a single site.
+      - If not set, the value of the E(FC_SITE) environment variable is used.
+    type: str
+  api_timeout:
+    description:
+      - Seconds to wait for one HTTP answer from the VRM.
+      - If not set, the value of the E(FC_API_TIMEOUT) environment variable is used.
+    type: int
+    default: 60
+  log_file:
+    description:
+      - Append every request (method, path, body, status, time) to this file, one JSON line each, with
+        passwords and tokens redacted.
+      - If not set, the value of the E(FC_LOG_FILE) environment variable is used.
+    type: path
+notes:
+  - Connection options can be set once for every module of the collection with
+    C(module_defaults) and the action group C(group/fusioncompute.core.fc).
+requirements:
+  - requests
+"""
+
+    WAIT = r"""
+options:
+  wait:
+    description:
+      - Wait for the VRM tasks the module starts to finish.
+      - With V(false) the module returns as soon as the VRM accepted the request; the result then has the
+        task URNs.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for the VRM tasks to finish. The module fails when a task is still running then;
+        the task itself keeps running on the VRM.
+    type: int
+    default: 600
+  poll_interval:
+    description:
+      - Longest pause, in seconds, between two polls of a task. Polling starts at 0.2 seconds and doubles up
+        to this value.
+    type: float
+    default: 2.0
+"""

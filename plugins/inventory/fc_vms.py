@@ -1,0 +1,505 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: fc_vms
+short_description: Huawei FusionCompute virtual machines as an Ansible inventory
+version_added: 0.1.0
+description:
+  - Builds an inventory of the virtual machines of one or more FusionCompute sites, read from the VRM REST API.
+  - One login per run and a logout at the end. VMs are listed with the largest page VRM allows (100), the
+    remaining pages fetched with a small bounded concurrency once the total is known, always to the end.
+    Clusters and hosts are read once per site into maps, never per VM.
+  - Per-VM detail (disks, NICs, guest IP addresses) is fetched only when O(gather_details=true).
+  - The configuration file name must end with C(fc_vms.yml) or C(fc_vms.yaml).
+  - Every connection option reads the same C(FC_*) environment variables as the modules, so a credential that
+    injects environment variables (for example in AWX) works unchanged. Values may be vaulted or templated.
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: Marks this file as a configuration of this plugin.
+    required: true
+    type: str
+    choices: [fusioncompute.core.fc_vms]
+  host:
+    description: Address of the VRM (name or IP).
+    type: str
+    required: true
+    env:
+      - name: FC_HOST
+  port:
+    description: HTTPS port of the VRM REST API.
+    type: int
+    default: 7443
+    env:
+      - name: FC_PORT
+  username:
+    description: VRM user name (an interface-integration account is recommended).
+    type: str
+    env:
+      - name: FC_USERNAME
+  password:
+    description: Password of O(username).
+    type: str
+    env:
+      - name: FC_PASSWORD
+  token:
+    description:
+      - An existing VRM session token to use instead of logging in with O(username) and O(password).
+      - A token given here is not logged out at the end.
+    type: str
+    env:
+      - name: FC_TOKEN
+  validate_certs:
+    description: Verify the VRM's TLS certificate.
+    type: bool
+    default: true
+    env:
+      - name: FC_VALIDATE_CERTS
+  ca_path:
+    description: PEM file of the CA that signed the VRM certificate.
+    type: path
+    env:
+      - name: FC_CA_PATH
+  proxy_url:
+    description: HTTP(S) proxy to reach the VRM through.
+    type: str
+    env:
+      - name: FC_PROXY_URL
+  api_timeout:
+    description: Seconds to wait for one HTTP answer.
+    type: int
+    default: 60
+    env:
+      - name: FC_API_TIMEOUT
+  sites:
+    description:
+      - Sites to read, by name, id or URN. Empty means every site the VRM manages.
+    type: list
+    elements: str
+    default: []
+  clusters:
+    description:
+      - Only VMs of these clusters (names or URNs); sent to VRM as the C(scope) of the VM list.
+    type: list
+    elements: str
+    default: []
+  hosts:
+    description:
+      - Only VMs running on these hosts (names, IPs or URNs); sent to VRM as the C(scope) of the VM list.
+    type: list
+    elements: str
+    default: []
+  status:
+    description:
+      - Only VMs in this state (for example C(running) or C(stopped)); sent to VRM as the C(status) filter.
+    type: str
+  include_templates:
+    description: Include templates (VMs with C(isTemplate)); they are excluded by VRM's filter otherwise.
+    type: bool
+    default: false
+  properties:
+    description:
+      - Host variables to set (the C(fc_) names listed in the notes). Empty means all of them.
+    type: list
+    elements: str
+    default: []
+  gather_details:
+    description:
+      - Read every VM's detail (disks, NICs, guest IP addresses) with one request per VM.
+      - Costs one request per VM; off by default.
+    type: bool
+    default: false
+  max_workers:
+    description: Concurrent requests for pages and for VM details.
+    type: int
+    default: 4
+  hostnames:
+    description:
+      - Ordered list of ways to name a host; the first one giving a non-empty value wins.
+      - Each entry is a host variable name (for example C(fc_name), C(fc_uuid)) or a Jinja2 expression over the
+        host variables (for example C(fc_name ~ '-' ~ fc_vm_id)).
+      - Two VMs with the same name get C(_<vm id>) appended to the later one (by URN order), or the run fails
+        when O(strict=true).
+    type: list
+    elements: str
+    default: [fc_name]
+  filters:
+    description:
+      - Jinja2 expressions over the host variables; a VM is kept only when all of them are true.
+    type: list
+    elements: str
+    default: []
+  ansible_host_networks:
+    description:
+      - Networks (CIDR) to choose C(ansible_host) from, in order of preference, among the VM's guest addresses.
+      - Empty means the first guest address of the wanted IP version.
+    type: list
+    elements: str
+    default: []
+  ansible_host_ip_version:
+    description: IP version of the address used as C(ansible_host).
+    type: int
+    choices: [4, 6]
+    default: 4
+  group_prefix:
+    description: Prefix of the default keyed groups.
+    type: str
+    default: fc_
+  default_groups:
+    description:
+      - Create the default groups by site, cluster, host, status and OS type
+        (C(<prefix>site_<name>), C(<prefix>cluster_<name>), C(<prefix>host_<name>), C(<prefix>status_<status>),
+        C(<prefix>os_<type>)).
+    type: bool
+    default: true
+  sanitize_names:
+    description: Replace characters that are invalid in group names by underscores.
+    type: bool
+    default: true
+  fail_on_errors:
+    description:
+      - Fail the inventory when a site, cluster or host given in the options cannot be found, or a VM detail
+        cannot be read. When false, such problems are shown as warnings and skipped.
+    type: bool
+    default: true
+notes:
+  - "Host variables: C(fc_urn), C(fc_uri), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_description), C(fc_status),
+    C(fc_is_template), C(fc_site), C(fc_site_urn), C(fc_cluster), C(fc_cluster_urn), C(fc_host), C(fc_host_urn),
+    C(fc_host_ip), C(fc_os_type), C(fc_os_version), C(fc_create_time), C(fc_ips), C(fc_macs), C(fc_nics) and, with
+    O(gather_details), C(fc_cpu_count), C(fc_memory_mb), C(fc_disks) and C(fc_nics) with port groups."
+requirements:
+  - requests
+author:
+  - fusioncompute.core contributors
+"""
+
+EXAMPLES = r"""
+# inventory/prod.fc_vms.yml -- credentials come from FC_HOST, FC_USERNAME, FC_PASSWORD (and FC_CA_PATH)
+plugin: fusioncompute.core.fc_vms
+clusters:
+  - cluster-prod
+status: running
+hostnames:
+  - fc_name
+ansible_host_networks:
+  - 10.0.0.0/8
+filters:
+  - fc_os_type == 'Linux'
+compose:
+  fc_short_uuid: fc_uuid[:8]
+keyed_groups:
+  - key: fc_nics | map(attribute='port_group') | list
+    prefix: pg
+    separator: "_"
+groups:
+  web: "'web' in fc_name"
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: /tmp/fc_vms_cache
+cache_timeout: 300
+"""
+
+import hashlib
+import ipaddress
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient, HAS_REQUESTS
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError
+
+PAGE = 100
+_GROUP_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _urn_id(urn):
+    return (urn or "").rsplit(":", 1)[-1]
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = "fusioncompute.core.fc_vms"
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(
+            ("fc_vms.yml", "fc_vms.yaml"))
+
+    # -- entry point -----------------------------------------------------------------------
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        if not HAS_REQUESTS:
+            raise AnsibleError("The fusioncompute.core.fc_vms inventory needs the Python library requests.")
+        cache_key = self.get_cache_key(path) + "_" + self._scope_digest()
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        records = None
+        if use_cache:
+            try:
+                records = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if records is None:
+            records = self._fetch()
+        if update_cache or (self.get_option("cache") and use_cache and cache_key not in self._cache):
+            self._cache[cache_key] = records
+        self._populate(records)
+
+    def _scope_digest(self):
+        keys = ("host", "port", "sites", "clusters", "hosts", "status", "include_templates", "gather_details")
+        raw = json.dumps([self.get_option(k) for k in keys], sort_keys=True, default=str)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+
+    # -- fetching ----------------------------------------------------------------------------
+    def _opt(self, name):
+        value = self.get_option(name)
+        if isinstance(value, str) and self.templar.is_template(value):
+            value = self.templar.template(value)
+        return value
+
+    def _warn_or_fail(self, msg):
+        if self.get_option("fail_on_errors"):
+            raise AnsibleError(msg)
+        self.display.warning(msg)
+
+    def _fetch(self):
+        client = FcClient(
+            host=self._opt("host"), port=self._opt("port"), username=self._opt("username"),
+            password=self._opt("password"), token=self._opt("token"),
+            validate_certs=self.get_option("validate_certs"), ca_path=self._opt("ca_path"),
+            proxy_url=self._opt("proxy_url"), api_timeout=self.get_option("api_timeout"))
+        try:
+            client.login()
+            try:
+                return self._fetch_all(client)
+            finally:
+                client.logout()
+        except FcApiError as exc:
+            raise AnsibleError("FusionCompute inventory: %s" % to_native(exc))
+
+    def _fetch_all(self, client):
+        sites = client.get("/service/sites").get("sites", [])
+        wanted = self.get_option("sites") or []
+        chosen = []
+        for want in wanted:
+            match = [s for s in sites if want in (s.get("name"), s.get("urn"), _urn_id(s.get("urn")))]
+            if not match:
+                self._warn_or_fail("No FusionCompute site matches %r; sites: %s" % (
+                    want, ", ".join(s.get("name", "") for s in sites)))
+            chosen += match
+        if not wanted:
+            chosen = sites
+        records = []
+        for site in chosen:
+            records += self._fetch_site(client, site)
+        return records
+
+    def _fetch_site(self, client, site):
+        site_uri = site["uri"]
+        clusters = {c["urn"]: c for c in client.get(site_uri + "/clusters").get("clusters", [])}
+        hosts = {h["urn"]: h for h in client.get(site_uri + "/hosts").get("hosts", [])}
+        scopes = self._scopes(clusters, hosts)
+        params = {"detail": 1}
+        if not self.get_option("include_templates"):
+            params["isTemplate"] = "false"
+        if self.get_option("status"):
+            params["status"] = self.get_option("status")
+        vms = {}
+        for scope in scopes:
+            p = dict(params)
+            if scope:
+                p["scope"] = scope
+            for vm in self._list_all(client, site_uri + "/vms", "vms", p):
+                vms[vm["urn"]] = vm
+        if self.get_option("gather_details") and vms:
+            with ThreadPoolExecutor(max_workers=max(1, self.get_option("max_workers"))) as pool:
+                details = list(pool.map(lambda vm: self._detail(client, vm), list(vms.values())))
+            for d in details:
+                if d is not None:
+                    vms[d["urn"]] = d
+        out = []
+        for urn in sorted(vms):
+            out.append(self._vars(site, clusters, hosts, vms[urn]))
+        return out
+
+    def _scopes(self, clusters, hosts):
+        scopes = []
+        for want in self.get_option("clusters") or []:
+            match = [u for u, c in clusters.items() if want in (u, c.get("name"))]
+            if not match:
+                self._warn_or_fail("No cluster matches %r; clusters: %s" % (
+                    want, ", ".join(sorted(c.get("name", "") for c in clusters.values()))))
+            scopes += match
+        for want in self.get_option("hosts") or []:
+            match = [u for u, h in hosts.items() if want in (u, h.get("name"), h.get("ip"))]
+            if not match:
+                self._warn_or_fail("No host matches %r." % want)
+            scopes += match
+        if not self.get_option("clusters") and not self.get_option("hosts"):
+            return [None]
+        return scopes
+
+    def _list_all(self, client, uri, key, params):
+        first = client.get(uri, params=dict(params, limit=PAGE, offset=0))
+        items = list(first.get(key, []))
+        total = int(first.get("total", len(items)))
+        offsets = list(range(PAGE, total, PAGE))
+        if offsets:
+            def page(offset):
+                return client.get(uri, params=dict(params, limit=PAGE, offset=offset)).get(key, [])
+            with ThreadPoolExecutor(max_workers=max(1, self.get_option("max_workers"))) as pool:
+                for chunk in pool.map(page, offsets):
+                    items += chunk
+        # VRM may have changed while paging: read on until a short page proves the end.
+        offset = PAGE * (len(offsets) + 1)
+        while len(items) >= offset:
+            chunk = client.get(uri, params=dict(params, limit=PAGE, offset=offset)).get(key, [])
+            items += chunk
+            if len(chunk) < PAGE:
+                break
+            offset += PAGE
+        seen = set()
+        unique = []
+        for it in items:
+            if it.get("urn") not in seen:
+                seen.add(it.get("urn"))
+                unique.append(it)
+        return unique
+
+    def _detail(self, client, vm):
+        try:
+            return client.get(vm["uri"])
+        except FcApiError as exc:
+            self._warn_or_fail("Cannot read VM %s: %s" % (vm.get("urn"), to_native(exc)))
+            return None
+
+    # -- variables -----------------------------------------------------------------------------
+    def _vars(self, site, clusters, hosts, vm):
+        cfg = vm.get("vmConfig") or {}
+        cluster = clusters.get(vm.get("clusterUrn") or "", {})
+        host = hosts.get(vm.get("hostUrn") or "", {})
+        nics = []
+        ips = []
+        for nic in cfg.get("nics") or []:
+            nic_ips = [a for a in (nic.get("ipList") or "").split(";") if a]
+            if nic.get("ip") and nic.get("ip") != "0.0.0.0" and nic.get("ip") not in nic_ips:
+                nic_ips.insert(0, nic["ip"])
+            nic_ips += [a for a in (nic.get("ips6") or []) if a not in nic_ips]
+            ips += [a for a in nic_ips if a not in ips]
+            nics.append({"mac": nic.get("mac"), "sequence": nic.get("sequenceNum"),
+                         "port_group": nic.get("portGroupName"), "port_group_urn": nic.get("portGroupUrn"),
+                         "ips": nic_ips})
+        os_opts = vm.get("osOptions") or {}
+        out = {
+            "fc_urn": vm.get("urn"), "fc_uri": vm.get("uri"), "fc_uuid": vm.get("uuid"),
+            "fc_vm_id": _urn_id(vm.get("urn")), "fc_name": vm.get("name"),
+            "fc_description": vm.get("description", ""), "fc_status": vm.get("status"),
+            "fc_is_template": bool(vm.get("isTemplate")), "fc_site": site.get("name"),
+            "fc_site_urn": site.get("urn"), "fc_cluster": vm.get("clusterName") or cluster.get("name", ""),
+            "fc_cluster_urn": vm.get("clusterUrn") or "", "fc_host": vm.get("hostName") or host.get("name", ""),
+            "fc_host_urn": vm.get("hostUrn") or "", "fc_host_ip": host.get("ip", ""),
+            "fc_os_type": os_opts.get("osType", ""), "fc_os_version": os_opts.get("osVersion"),
+            "fc_create_time": vm.get("createTime", ""), "fc_ips": ips,
+            "fc_macs": [n["mac"] for n in nics], "fc_nics": nics,
+        }
+        if "cpu" in cfg:
+            out["fc_cpu_count"] = cfg["cpu"].get("quantity")
+        if "memory" in cfg:
+            out["fc_memory_mb"] = cfg["memory"].get("quantityMB")
+        if "disks" in cfg:
+            out["fc_disks"] = [{"sequence": d.get("sequenceNum"), "size_gb": d.get("quantityGB"),
+                                "datastore": d.get("datastoreName"), "volume_urn": d.get("volumeUrn"),
+                                "thin": d.get("isThin"), "bus": d.get("pciType")} for d in cfg["disks"]]
+        return out
+
+    def _ansible_host(self, variables):
+        version = self.get_option("ansible_host_ip_version")
+        addrs = []
+        for a in variables.get("fc_ips") or []:
+            try:
+                ip = ipaddress.ip_address(a)
+            except ValueError:
+                continue
+            if ip.version == version:
+                addrs.append(ip)
+        nets = []
+        for n in self.get_option("ansible_host_networks") or []:
+            try:
+                nets.append(ipaddress.ip_network(n, strict=False))
+            except ValueError:
+                raise AnsibleParserError("ansible_host_networks: %r is not a network in CIDR form." % n)
+        if nets:
+            for net in nets:
+                for ip in addrs:
+                    if ip.version == net.version and ip in net:
+                        return str(ip)
+            return None
+        return str(addrs[0]) if addrs else None
+
+    def _group(self, name):
+        if self.get_option("sanitize_names"):
+            return _GROUP_BAD.sub("_", name)
+        return name
+
+    def _hostname(self, variables):
+        for entry in self.get_option("hostnames"):
+            if entry in variables:
+                value = variables[entry]
+            else:
+                try:
+                    value = self._compose(entry, variables)
+                except Exception as exc:
+                    raise AnsibleParserError("hostnames entry %r failed: %s" % (entry, to_native(exc)))
+            if value not in (None, ""):
+                return str(value)
+        return None
+
+    def _populate(self, records):
+        strict = self.get_option("strict")
+        props = set(self.get_option("properties") or [])
+        used = {}
+        for variables in records:
+            try:
+                keep = all(self._compose("(%s) | bool" % f, variables) for f in self.get_option("filters"))
+            except Exception as exc:
+                raise AnsibleParserError("A filter failed for VM %s: %s" % (variables.get("fc_name"), to_native(exc)))
+            if not keep:
+                continue
+            name = self._hostname(variables)
+            if not name:
+                if strict:
+                    raise AnsibleParserError("No hostnames entry gives a name for VM %s." % variables["fc_urn"])
+                continue
+            if name in used and used[name] != variables["fc_urn"]:
+                if strict:
+                    raise AnsibleParserError("Two VMs resolve to the host name %s: %s and %s." % (
+                        name, used[name], variables["fc_urn"]))
+                name = "%s_%s" % (name, variables["fc_vm_id"])
+            used[name] = variables["fc_urn"]
+            self.inventory.add_host(name)
+            shown = {k: v for k, v in variables.items() if not props or k in props}
+            for k, v in shown.items():
+                self.inventory.set_variable(name, k, v)
+            address = self._ansible_host(variables)
+            if address:
+                self.inventory.set_variable(name, "ansible_host", address)
+            if self.get_option("default_groups"):
+                prefix = self.get_option("group_prefix")
+                for key, value in (("site", variables["fc_site"]), ("cluster", variables["fc_cluster"]),
+                                   ("host", variables["fc_host"]), ("status", variables["fc_status"]),
+                                   ("os", variables["fc_os_type"])):
+                    if value:
+                        group = self.inventory.add_group(self._group("%s%s_%s" % (prefix, key, value)))
+                        self.inventory.add_child(group, name)
+            self._set_composite_vars(self.get_option("compose"), variables, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), variables, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, name, strict=strict)

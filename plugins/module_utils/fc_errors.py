@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""VRM error codes turned into one exception with a hint a person can act on."""
+
+from __future__ import annotations
+
+# A short, actionable sentence per documented VRM error code (vrm-api.md 2.5, 5.3, 9.1).
+HINTS = {
+    "10000001": "The request was malformed; check the option values against the module documentation.",
+    "10000002": "The session expired or the token is invalid; log in again (or drop the token option).",
+    "10000003": "The VRM user lacks the permission for this operation; use an account with the right role.",
+    "10000005": "The VRM service is recovering; retry in a few minutes.",
+    "10000006": "The VRM is busy; retry later.",
+    "10000007": "Too many tasks are pending on the VRM; retry when they have finished.",
+    "10000008": "The object does not exist (or the operation conflicts); refresh and check the name or URN.",
+    "10000009": "The object's state conflicts with the operation; wait for running tasks and check the state.",
+    "10000012": "A name parameter is invalid; names are 1 to 256 characters.",
+    "10000013": "The limit parameter is invalid (1 to 100).",
+    "10000020": "The site does not exist; check the site option.",
+    "10000040": "The VRM reports a licence error; check the FusionCompute licence.",
+    "10100103": "Wrong user name or password; check username/password (or FC_USERNAME/FC_PASSWORD).",
+    "10100113": "The account is locked after wrong passwords; wait or ask an administrator to unlock it.",
+    "10100116": "The account is locked; wait the lock time or ask an administrator.",
+    "10100132": "The authentication type is invalid.",
+    "10200104": "A host with this name already exists; choose another name.",
+    "10200108": "A host with this IP address is already managed by the VRM.",
+    "10200155": "The host is already powered off.",
+    "10200304": "The host is already in maintenance mode.",
+    "10200305": "The host is not in maintenance mode.",
+    "10200308": "Put the host into maintenance mode before migrating all its VMs.",
+    "10300016": "The system lacks resources for this change.",
+    "10300026": "VM Tools are not running in the guest; use a forced stop or reboot, or start the tools.",
+    "10300027": "The host does not exist; check the host name, IP or URN.",
+    "10300028": "The cluster does not exist; check the cluster name or URN.",
+    "10300029": "The cluster still contains VMs; move or delete them first.",
+    "10300030": "The cluster still contains hosts; move or remove them first.",
+    "10300037": "The disk is not attached to this VM.",
+    "10300045": "The MAC address is already used by another NIC.",
+    "10300070": "The disk slot is already used; choose another sequence number.",
+    "10300076": "The disk is already attached.",
+    "10300091": "A cluster with this name already exists.",
+    "10300092": "The VM is already stopped or hibernated.",
+    "10300093": "The VM is already hibernated.",
+    "10300094": "The VM is already running.",
+    "10300096": "The VM is already doing this operation; wait for it to finish.",
+    "10300101": "The VM is busy with another task; wait for it to finish and retry.",
+    "10300109": "The snapshot does not exist; list the VM's snapshots to find it.",
+    "10300110": "The snapshot's state does not allow this operation.",
+    "10300111": "The VM has reached its snapshot limit; delete old snapshots first.",
+    "10300112": "A snapshot task is already running for this VM; wait for it.",
+    "10300114": "A VM with snapshots cannot become a template; delete its snapshots first.",
+    "10300119": "A memory snapshot needs a running VM; power it on or take a disk-only snapshot.",
+    "10300133": "The VM or template is being cloned; wait for the clone to finish.",
+    "10300141": "Templates cannot have snapshots.",
+    "10300162": "The operation conflicts with an unfinished task; wait and retry.",
+    "10300190": "Memory can only be hot-added in multiples of 128 MB.",
+    "10300916": "KVM cannot remove vCPUs from a running VM; power it off or set allow_power_cycling.",
+    "10300917": "KVM cannot remove memory from a running VM; power it off or set allow_power_cycling.",
+    "10300918": "Cores per socket cannot change while the VM runs; power it off or set allow_power_cycling.",
+    "10410006": "The datastore does not exist; check the datastore name or URN.",
+    "10420004": "The volume does not exist.",
+    "10420009": "The volume is attached to a VM; detach it first.",
+    "10420037": "The datastore has not enough free space; choose another datastore or free space.",
+    "10504009": "VLAN IDs must be between 0 and 4094.",
+    "10504031": "A port group with this name already exists on the DVS.",
+    "10540010": "The DVS does not exist; check the DVS name or URN.",
+    "10540107": "The port group does not exist; check the port group name or URN.",
+    "10800104": "The VRM could not reach the host; check its address, network and that it is powered on.",
+    "10800125": "No host has enough free vCPU capacity; choose another cluster or host, or free capacity.",
+    "10800126": "No host has enough free memory; choose another cluster or host, or free memory.",
+    "10800127": "No host is connected to the DVS of the VM's port groups; add uplinks for those hosts.",
+    "10800128": "No host is associated with the VM's datastores; associate the datastore with the hosts.",
+    "10800131": "No host is available (all are faulty, powered off or in maintenance mode).",
+}
+
+
+def hint_for(code):
+    if code is None:
+        return ""
+    return HINTS.get(str(code), "")
+
+
+class FcError(Exception):
+    """A problem found by the collection itself (bad input, timeout, ambiguity)."""
+
+
+class FcApiError(FcError):
+    """An error answered by the VRM, or a failed VRM task."""
+
+    def __init__(self, message, code=None, description=None, status=None, task_urn=None, method=None, path=None):
+        self.code = str(code) if code is not None else None
+        self.description = description
+        self.status = status
+        self.task_urn = task_urn
+        self.method = method
+        self.path = path
+        self.hint = hint_for(self.code)
+        super(FcApiError, self).__init__(message)
+
+    def __str__(self):
+        parts = [self.args[0] if self.args else "VRM error"]
+        if self.code:
+            parts.append("(VRM error %s%s)" % (self.code, ": " + self.description if self.description else ""))
+        if self.task_urn:
+            parts.append("[task %s]" % self.task_urn)
+        if self.hint:
+            parts.append("Hint: " + self.hint)
+        return " ".join(parts)
+
+    def to_result(self):
+        return {"error_code": self.code, "error_description": self.description, "http_status": self.status,
+                "task_urn": self.task_urn, "hint": self.hint}
+
+
+class FcTimeout(FcError):
+    def __init__(self, message, task_urn=None, progress=None):
+        self.task_urn = task_urn
+        self.progress = progress
+        super(FcTimeout, self).__init__(message)

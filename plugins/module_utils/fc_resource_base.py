@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module runner and the resource base: find -> desired -> compare -> plan -> apply -> wait.
+
+``changed``, ``diff`` and check mode all come from one plan: a list of steps computed before
+anything is sent. In check mode the steps are reported and not run; otherwise they run in order
+and each waits for its VRM task.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_argspec import connection_spec, wait_spec
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import (
+    FcClient, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import resolve_site
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer
+
+
+class FcModule(object):
+    """An AnsibleModule with the shared connection/wait options, a client, a site and a task waiter."""
+
+    def __init__(self, argument_spec=None, wait=True, supports_check_mode=True, **kwargs):
+        spec = connection_spec()
+        if wait:
+            spec.update(wait_spec())
+        spec.update(argument_spec or {})
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self._client = None
+        self._site = None
+        self.tasks = []
+        self.warnings = []
+
+    # -- connection --------------------------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            p = self.params
+            self._client = FcClient(
+                host=p["host"], port=p["port"], username=p["username"], password=p["password"], token=p["token"],
+                validate_certs=p["validate_certs"], ca_path=p["ca_path"], proxy_url=p["proxy_url"],
+                api_timeout=p["api_timeout"], log_file=p["log_file"], check_mode=self.check_mode)
+        return self._client
+
+    @property
+    def site(self):
+        if self._site is None:
+            self._site = resolve_site(self.client, self.params.get("site"))
+        return self._site
+
+    @property
+    def site_uri(self):
+        return self.site["uri"]
+
+    def waiter(self):
+        return TaskWaiter(self.client, timeout=self.params.get("timeout") or 600,
+                          max_poll=self.params.get("poll_interval") or 2.0)
+
+    # -- writes ------------------------------------------------------------------------------
+    def call(self, method, path, body=None, params=None, follow_up=False):
+        """Send a write and wait for its task (when ``wait`` is true); return the answer."""
+        answer = self.client.request(method, path, params=params, body=body)
+        if is_task_answer(answer):
+            entry = {"task_urn": answer.get("taskUrn"), "method": method, "path": path}
+            if self.params.get("wait", True):
+                res = self.waiter().wait(answer, follow_up=follow_up)
+                entry.update(status=res["status"], duration=res["duration"])
+            else:
+                entry["status"] = "running"
+            self.tasks.append(entry)
+        return answer
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+        self.module.warn(msg)
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, fn):
+        """Run ``fn()`` (which returns the result dict) and exit; errors fail with the VRM code."""
+        try:
+            result = fn() or {}
+        except FcApiError as exc:
+            self._close()
+            self.module.fail_json(msg=str(exc), tasks=self.tasks, **exc.to_result())
+        except FcTimeout as exc:
+            self._close()
+            self.module.fail_json(msg=str(exc), task_urn=exc.task_urn, tasks=self.tasks)
+        except FcError as exc:
+            self._close()
+            self.module.fail_json(msg=str(exc), tasks=self.tasks)
+        except Exception as exc:  # an unexpected bug: show it with its traceback
+            self._close()
+            self.module.fail_json(msg="Unexpected error: %s" % exc, exception=traceback.format_exc(),
+                                  tasks=self.tasks)
+        self._close()
+        result.setdefault("changed", False)
+        if self.tasks:
+            result.setdefault("tasks", self.tasks)
+        self.module.exit_json(**result)
+
+    def _close(self):
+        if self._client is not None:
+            try:
+                self._client.logout()
+            except Exception:
+                pass
+
+
+class Step(object):
+    """One planned change: a human description and the function that performs it."""
+
+    def __init__(self, description, fn=None):
+        self.description = description
+        self.fn = fn
+
+
+def same(current, wanted):
+    """Compare normalised values; a wanted dict only constrains the keys it gives."""
+    if isinstance(wanted, dict):
+        if not isinstance(current, dict):
+            return False
+        return all(same(current.get(k), v) for k, v in wanted.items() if v is not None)
+    if isinstance(wanted, list):
+        if not isinstance(current, list) or len(current) != len(wanted):
+            return False
+        return all(same(c, w) for c, w in zip(current, wanted))
+    return current == wanted
+
+
+def merge(base, upd):
+    out = dict(base)
+    for k, v in upd.items():
+        if v is None:
+            continue
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+class Resource(object):
+    """Base of the declarative modules.
+
+    Subclasses implement ``find``, ``view`` (user-facing, normalised fields of a VRM object),
+    ``desired`` (the same fields from the options; ``None`` = not managed), ``plan_create``,
+    ``plan_update`` and ``plan_delete`` (lists of Step), and may override ``compare`` and
+    ``returned``. ``run`` ties them together for ``state: present|absent``.
+    """
+
+    kind = "object"
+
+    def __init__(self, fc):
+        self.fc = fc
+        self.params = fc.params
+        self.client = fc.client
+
+    # to implement
+    def find(self):
+        raise NotImplementedError
+
+    def view(self, obj):
+        raise NotImplementedError
+
+    def desired(self):
+        raise NotImplementedError
+
+    def plan_create(self, desired):
+        raise NotImplementedError
+
+    def plan_update(self, obj, current, changes):
+        raise NotImplementedError
+
+    def plan_delete(self, obj):
+        raise NotImplementedError
+
+    def validate(self):
+        """Check the options before anything is read or changed."""
+
+    def compare(self, current, desired):
+        """The changes needed: ``{field: wanted}`` for every managed field that differs."""
+        return {k: v for k, v in desired.items() if v is not None and not same(current.get(k), v)}
+
+    def returned(self, obj):
+        return self.view(obj) if obj is not None else {}
+
+    def reread(self, obj):
+        return self.find()
+
+    # the engine
+    def run(self):
+        self.validate()
+        state = self.params.get("state", "present")
+        obj = self.find()
+        if state == "absent":
+            if obj is None:
+                return {"changed": False, "diff": {"before": {}, "after": {}}, self.kind: {}}
+            steps = self.plan_delete(obj)
+            before = self.view(obj)
+            diff = {"before": before, "after": {}}
+            self._apply(steps)
+            return {"changed": True, "diff": diff, "plan": [s.description for s in steps], self.kind: {}}
+        desired = self.desired()
+        if obj is None:
+            steps = self.plan_create(desired)
+            after = {k: v for k, v in desired.items() if v is not None}
+            diff = {"before": {}, "after": after}
+            self._apply(steps)
+            new = None if self.fc.check_mode else self.reread(None)
+            out = self.returned(new) if new is not None else after
+            return {"changed": True, "diff": diff, "plan": [s.description for s in steps], self.kind: out}
+        current = self.view(obj)
+        changes = self.compare(current, desired)
+        steps = self.plan_update(obj, current, changes) if changes else []
+        if not steps:
+            return {"changed": False, "diff": {"before": {}, "after": {}}, self.kind: self.returned(obj)}
+        before = {k: current.get(k) for k in changes}
+        after = {k: (merge(current.get(k), v) if isinstance(v, dict) and isinstance(current.get(k), dict) else v)
+                 for k, v in changes.items()}
+        self._apply(steps)
+        new = obj if self.fc.check_mode else self.reread(obj)
+        out = self.returned(new) if new is not None else {}
+        if self.fc.check_mode:
+            out = merge(out, after)
+        return {"changed": True, "diff": {"before": before, "after": after},
+                "plan": [s.description for s in steps], self.kind: out}
+
+    def _apply(self, steps):
+        if self.fc.check_mode:
+            return
+        for step in steps:
+            if step.fn is not None:
+                step.fn()

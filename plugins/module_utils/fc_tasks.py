@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one place that waits for VRM tasks."""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
+
+FIRST_POLL = 0.2
+MAX_POLL = 2.0
+RUNNING = ("waiting", "running", "cancelling")
+
+
+def task_uri(answer):
+    """The task URI of an answer (``{taskUri}``), a task URN or URI; ``None`` when there is none."""
+    if answer is None:
+        return None
+    if isinstance(answer, dict):
+        if answer.get("taskUri"):
+            return answer["taskUri"]
+        if answer.get("taskUrn"):
+            return urn_to_uri(answer["taskUrn"])
+        return None
+    if answer.startswith("urn:"):
+        return urn_to_uri(answer)
+    return answer
+
+
+def urn_to_uri(urn):
+    return "/service/" + "/".join(urn.split(":")[1:])
+
+
+class TaskWaiter(object):
+    """Poll tasks with a backoff from 0.2 s up to ``max_poll`` until they end or ``timeout`` passes."""
+
+    def __init__(self, client, timeout=600, max_poll=MAX_POLL, sleep=time.sleep, clock=time.monotonic):
+        self.client = client
+        self.timeout = float(timeout)
+        self.max_poll = max(FIRST_POLL, float(max_poll or MAX_POLL))
+        self.sleep = sleep
+        self.clock = clock
+
+    def wait(self, answer, follow_up=False, deadline=None):
+        """Wait for the task of ``answer``; return ``{status, progress, duration, task, follow_up}``.
+
+        A failed task raises FcApiError carrying the task's ``reason`` code, its description
+        and the task URN; a task still running at the deadline raises FcTimeout.
+        ``follow_up``: after success, also wait for tasks VRM started for the same object
+        afterwards (``InjectCustomizationTask`` after a deploy).
+        """
+        uri = task_uri(answer)
+        if uri is None:
+            return {"status": "success", "progress": 100, "duration": 0.0, "task": None, "follow_up": []}
+        start = self.clock()
+        deadline = deadline or (start + self.timeout)
+        task = self._poll(uri, deadline)
+        result = {"status": task.get("status"), "progress": task.get("progress"),
+                  "duration": round(self.clock() - start, 3), "task": task, "follow_up": []}
+        if follow_up and task.get("entityUrn"):
+            seen = {task.get("urn")}
+            for _ in range(10):
+                pending = self._running_for(task["entityUrn"], seen, task)
+                if not pending:
+                    break
+                for other in pending:
+                    seen.add(other["urn"])
+                    done = self._poll(other["uri"], deadline)
+                    result["follow_up"].append(done)
+            result["duration"] = round(self.clock() - start, 3)
+        return result
+
+    def _running_for(self, entity_urn, seen, task):
+        site_uri = "/".join(task["uri"].split("/")[:4])
+        answer = self.client.get(site_uri + "/tasks", params={"entityUrn": entity_urn, "status": "running"}) or {}
+        out = []
+        for t in answer.get("tasks", []):
+            if t.get("urn") in seen or t.get("entityUrn") != entity_urn:
+                continue
+            out.append(t)
+        return out
+
+    def _poll(self, uri, deadline):
+        delay = FIRST_POLL
+        while True:
+            task = self.client.get(uri) or {}
+            status = task.get("status")
+            if status == "success":
+                return task
+            if status == "failed" or (status not in RUNNING and status is not None):
+                raise FcApiError("VRM task %s (%s) %s." % (task.get("type", "?"), task.get("entityName") or
+                                                           task.get("entityUrn", ""), status or "failed"),
+                                 task.get("reason") or None, task.get("reasonDes") or None,
+                                 task_urn=task.get("urn"))
+            now = self.clock()
+            if now >= deadline:
+                raise FcTimeout("VRM task %s did not finish within the timeout (status %s, progress %s%%). "
+                                "It keeps running on the VRM; raise timeout or check the task with "
+                                "fc_task_info." % (task.get("urn", uri), status, task.get("progress")),
+                                task_urn=task.get("urn"), progress=task.get("progress"))
+            self.sleep(min(delay, max(0.0, deadline - now)))
+            delay = min(self.max_poll, delay * 2)
+
+
+def is_task_answer(answer):
+    return isinstance(answer, dict) and bool(answer.get("taskUri") or answer.get("taskUrn"))
+
+
+__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "FcError"]
