@@ -75,6 +75,15 @@ HINTS = {
 }
 
 
+# Codes the VRM answers (HTTP 400) when the object of a URI does not exist.
+NOT_FOUND_CODES = ("10000008", "10300027", "10300028", "10410006", "10420004", "10540107", "10540010",
+                   "10300109", "10512003", "10000020", "10300001")
+
+
+def is_not_found(exc):
+    return isinstance(exc, FcApiError) and exc.code in NOT_FOUND_CODES
+
+
 def hint_for(code):
     if code is None:
         return ""

@@ -1,0 +1,302 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_resource
+short_description: Manage any FusionCompute VRM object idempotently, or send a raw request
+version_added: 0.1.0
+description:
+  - A generic module for the parts of the VRM REST API that have no dedicated module.
+  - With O(state=present) it finds the object (by O(urn) or by exact O(name) in the collection O(path)),
+    creates it from O(body) when it is missing, or updates only the fields of O(body) that differ.
+  - With O(state=absent) it deletes the object when it exists.
+  - With O(state=action) it runs C(POST <object uri>/action/<action>) with O(body).
+  - With O(state=request) it sends one raw request (O(method), O(path), O(params), O(body)).
+  - Every VRM task the VRM answers with (C(taskUri)) is waited for, unless O(wait=false).
+  - Check mode and diff come from the same plan as the real run; in check mode no write request is sent.
+author:
+  - fusioncompute.core contributors
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is sent but GET requests; C(changed), C(diff) and C(plan) show what would happen.
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership:
+      - fusioncompute.core.fc
+options:
+  state:
+    description:
+      - V(present) creates or updates, V(absent) deletes, V(action) runs an action on the object,
+        V(request) sends a raw request.
+    type: str
+    choices: [present, absent, action, request]
+    default: present
+  path:
+    description:
+      - For V(present) and V(absent) with O(name), the collection the object lives in, relative to the site
+        (for example V(clusters) or V(dvswitchs/1/portgroups)) or absolute (starting with V(/service/)).
+      - For V(request), the path to call, relative to the site or absolute.
+    type: str
+  urn:
+    description: URN of the object (identifies it without a lookup).
+    type: str
+  name:
+    description:
+      - Exact name of the object in O(path). VRM's name filter is fuzzy; the module keeps exact matches only.
+    type: str
+  name_match:
+    description:
+      - What to do when several objects have O(name). V(exact) fails listing their URNs; V(first) takes the
+        first by URN order.
+    type: str
+    choices: [exact, first]
+    default: exact
+  list_key:
+    description:
+      - Key of the list in the collection's answer. Defaults to the last segment of O(path)
+        (V(dvSwitchs) for V(dvswitchs), V(portGroups) for V(portgroups)).
+    type: str
+  name_param:
+    description: Query parameter of the collection's name filter.
+    type: str
+    default: name
+  body:
+    description:
+      - For V(present), the fields of the object; on update only these fields are compared and sent.
+      - For V(action) and V(request), the request body.
+    type: dict
+  compare_exclude:
+    description:
+      - Fields of O(body) that are sent but never compared (write-only fields such as passwords).
+    type: list
+    elements: str
+    default: []
+  update_method:
+    description: HTTP method that updates the object.
+    type: str
+    choices: [PUT, POST]
+    default: PUT
+  action:
+    description: Name of the action for O(state=action), for example V(start) or V(enterMaintenanceMode).
+    type: str
+  method:
+    description: HTTP method for O(state=request).
+    type: str
+    choices: [GET, POST, PUT, DELETE]
+    default: GET
+  params:
+    description: Query parameters for O(state=request) and for the name lookup.
+    type: dict
+  follow_up_tasks:
+    description: After a task ends, also wait for the tasks VRM started for the same object (guest customization).
+    type: bool
+    default: false
+notes:
+  - O(state=action) and non-GET O(state=request) are not idempotent; they always report a change.
+seealso:
+  - module: fusioncompute.core.fc_task_info
+"""
+
+EXAMPLES = r"""
+- name: Make sure a cluster exists with DRS on (generic form)
+  fusioncompute.core.fc_resource:
+    path: clusters
+    name: cluster-batch
+    body:
+      name: cluster-batch
+      description: Batch jobs
+      isEnableDrs: true
+
+- name: Put a host into maintenance mode
+  fusioncompute.core.fc_resource:
+    path: hosts
+    name: cna-dev-03
+    state: action
+    action: enterMaintenanceMode
+
+- name: Read the OS catalogue
+  fusioncompute.core.fc_resource:
+    state: request
+    method: GET
+    path: vms/osversions
+  register: osversions
+
+- name: Remove the cluster
+  fusioncompute.core.fc_resource:
+    path: clusters
+    name: cluster-batch
+    state: absent
+"""
+
+RETURN = r"""
+object:
+  description: The object after the change (as the VRM returns it), or what it would be in check mode.
+  returned: state is present
+  type: dict
+urn:
+  description: URN of the object.
+  returned: when an object was found or created
+  type: str
+response:
+  description: The VRM's answer to the last write (or to the raw request).
+  returned: when a request was sent
+  type: raw
+plan:
+  description: The changes the module made (or would make in check mode), in order.
+  returned: when changed
+  type: list
+  elements: str
+tasks:
+  description: VRM tasks started, with their URN, status and duration.
+  returned: when a task was started
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, is_not_found
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, is_urn, urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, same
+
+LIST_KEYS = {"dvswitchs": "dvSwitchs", "portgroups": "portGroups", "storageresources": "storageResources",
+             "storageunits": "storageUnits", "uplinkports": "uplinkPorts", "vmcustomizations": "vmCustomizations"}
+UNPAGED = ("clusters", "dvswitchs", "sites")
+
+
+def _abs(fc, path):
+    if path.startswith("/service"):
+        return path
+    return fc.site_uri + "/" + path.strip("/")
+
+
+def _find(fc):
+    p = fc.params
+    if p["urn"]:
+        if not is_urn(p["urn"]):
+            raise FcError("urn must start with urn:sites:, got %r." % p["urn"])
+        try:
+            return fc.client.get(urn_to_uri(p["urn"]))
+        except FcApiError as exc:
+            if is_not_found(exc):
+                return None
+            raise
+    if not p["path"] or not p["name"]:
+        raise FcError("Give urn, or path and name, to identify the object.")
+    coll = _abs(fc, p["path"])
+    last = coll.rstrip("/").rsplit("/", 1)[-1]
+    key = p["list_key"] or LIST_KEYS.get(last, last)
+    params = dict(p["params"] or {})
+    if p["name_param"]:
+        params[p["name_param"]] = p["name"]
+    if last in UNPAGED:
+        items = (fc.client.get(coll, params=params) or {}).get(key, [])
+    else:
+        items = fc.client.list_all(coll, key, params)
+    found = exact(items, p["name"], last, p["name_match"])
+    if found is None:
+        return None
+    # list items are often a subset: read the object itself
+    return fc.client.get(found["uri"]) if found.get("uri") else found
+
+
+def _subset(obj, body, exclude):
+    return {k: obj.get(k) for k in body if k not in exclude}
+
+
+def main():
+    fc = FcModule(dict(
+        state=dict(type="str", default="present", choices=["present", "absent", "action", "request"]),
+        path=dict(type="str"), urn=dict(type="str"), name=dict(type="str"),
+        name_match=dict(type="str", default="exact", choices=["exact", "first"]),
+        list_key=dict(type="str", no_log=False), name_param=dict(type="str", default="name"),
+        body=dict(type="dict"), compare_exclude=dict(type="list", elements="str", default=[]),
+        update_method=dict(type="str", default="PUT", choices=["PUT", "POST"]),
+        action=dict(type="str"), method=dict(type="str", default="GET", choices=["GET", "POST", "PUT", "DELETE"]),
+        params=dict(type="dict"), follow_up_tasks=dict(type="bool", default=False),
+    ), required_if=[("state", "action", ["action"]), ("state", "request", ["path"])])
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    p = fc.params
+    state = p["state"]
+    body = p["body"] or {}
+    follow = p["follow_up_tasks"]
+    if state == "request":
+        path = _abs(fc, p["path"])
+        if p["method"] == "GET":
+            return {"changed": False, "response": fc.client.get(path, params=p["params"])}
+        result = {"changed": True, "plan": ["%s %s" % (p["method"], path)]}
+        if not fc.check_mode:
+            result["response"] = fc.call(p["method"], path, body=p["body"], params=p["params"], follow_up=follow)
+        return result
+    obj = _find(fc)
+    if state == "action":
+        if obj is None:
+            raise FcError("The object to run %s on does not exist." % p["action"])
+        path = obj["uri"] + "/action/" + p["action"]
+        result = {"changed": True, "urn": obj.get("urn"), "plan": ["POST " + path]}
+        if not fc.check_mode:
+            result["response"] = fc.call("POST", path, body=p["body"], follow_up=follow)
+        return result
+    if state == "absent":
+        if obj is None:
+            return {"changed": False, "diff": {"before": {}, "after": {}}}
+        result = {"changed": True, "urn": obj.get("urn"), "plan": ["DELETE " + obj["uri"]],
+                  "diff": {"before": obj, "after": {}}}
+        if not fc.check_mode:
+            result["response"] = fc.call("DELETE", obj["uri"], params=p["params"], follow_up=follow)
+        return result
+    exclude = set(p["compare_exclude"])
+    if obj is None:
+        if not p["path"]:
+            raise FcError("The object %s does not exist; give path (and body) to create it." % p["urn"])
+        coll = _abs(fc, p["path"])
+        create = dict(body)
+        if p["name"] and "name" not in create:
+            create["name"] = p["name"]
+        result = {"changed": True, "plan": ["POST " + coll],
+                  "diff": {"before": {}, "after": {k: v for k, v in create.items() if k not in exclude}}}
+        if fc.check_mode:
+            result["object"] = create
+            return result
+        answer = fc.call("POST", coll, body=create, follow_up=follow)
+        result["response"] = answer
+        urn = (answer or {}).get("urn")
+        if urn:
+            result["urn"] = urn
+            result["object"] = fc.client.get(urn_to_uri(urn))
+        else:
+            found = _find(fc) if p["name"] else None
+            result["object"] = found or create
+            result["urn"] = (found or {}).get("urn")
+        return result
+    wanted = {k: v for k, v in body.items() if k not in exclude}
+    differing = {k: v for k, v in wanted.items() if not same(obj.get(k), v)}
+    if not differing:
+        return {"changed": False, "urn": obj.get("urn"), "object": obj, "diff": {"before": {}, "after": {}}}
+    send = {k: v for k, v in body.items() if k in differing or k in exclude}
+    result = {"changed": True, "urn": obj.get("urn"), "plan": ["%s %s %s" % (p["update_method"], obj["uri"],
+                                                                           ", ".join(sorted(differing)))],
+              "diff": {"before": _subset(obj, differing, exclude), "after": differing}}
+    if fc.check_mode:
+        merged = dict(obj)
+        merged.update(differing)
+        result["object"] = merged
+        return result
+    result["response"] = fc.call(p["update_method"], obj["uri"], body=send, follow_up=follow)
+    result["object"] = fc.client.get(obj["uri"])
+    return result
+
+
+if __name__ == "__main__":
+    main()

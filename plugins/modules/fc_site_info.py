@@ -1,0 +1,79 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_site_info
+short_description: Read the sites a FusionCompute VRM manages
+version_added: 0.1.0
+description:
+  - Lists the sites of the VRM with their details (NTP, time zone, status).
+author:
+  - fusioncompute.core contributors
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership:
+      - fusioncompute.core.fc
+options:
+  name:
+    description: Only the site with this exact name, id or URN.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Read the sites
+  fusioncompute.core.fc_site_info:
+  register: sites
+
+- name: Show the time zone of the only site
+  ansible.builtin.debug:
+    msg: "{{ sites.sites[0].time_zone }}"
+"""
+
+RETURN = r"""
+sites:
+  description: The sites, with snake_case keys.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - urn: urn:sites:4D6B0918
+      uri: /service/sites/4D6B0918
+      name: site-4d6b0918
+      status: normal
+      time_zone: UTC
+"""
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_id
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
+
+
+def main():
+    fc = FcModule(dict(name=dict(type="str")), wait=False)
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    sites = (fc.client.get("/service/sites") or {}).get("sites", [])
+    name = fc.params["name"]
+    out = []
+    for s in sites:
+        if name and name not in (s.get("name"), s.get("urn"), urn_id(s.get("urn", ""))):
+            continue
+        out.append(snake_keys(fc.client.get(s["uri"])))
+    return {"changed": False, "sites": out}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_task_info
+short_description: List, read or wait for FusionCompute VRM tasks
+version_added: 0.1.0
+description:
+  - Without O(urn), lists the tasks of the site, newest first, filtered on the VRM.
+  - With O(urn), reads that task; with O(wait=true) as well, waits until it ends and fails if it failed.
+author:
+  - fusioncompute.core contributors
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership:
+      - fusioncompute.core.fc
+options:
+  urn:
+    description: URN of one task.
+    type: str
+  entity_urn:
+    description: Only tasks acting on this object.
+    type: str
+  status:
+    description: Only tasks in this state.
+    type: str
+    choices: [waiting, running, success, failed, cancelling]
+  type:
+    description: Only tasks of this VRM type (for example V(StartVmTask)).
+    type: str
+  limit:
+    description: At most this many tasks (newest first).
+    type: int
+    default: 100
+  wait:
+    description: With O(urn), wait until the task ends; a failed task fails the module with its error code.
+    type: bool
+    default: false
+  follow_up:
+    description: With O(wait), also wait for tasks the VRM starts afterwards for the same object.
+    type: bool
+    default: false
+  timeout:
+    description: Seconds to wait with O(wait).
+    type: int
+    default: 600
+  poll_interval:
+    description: Longest pause in seconds between two polls with O(wait).
+    type: float
+    default: 2.0
+"""
+
+EXAMPLES = r"""
+- name: Running tasks of a VM
+  fusioncompute.core.fc_task_info:
+    entity_urn: "{{ vm.vm.urn }}"
+    status: running
+  register: running
+
+- name: Wait for a task started with wait=false
+  fusioncompute.core.fc_task_info:
+    urn: "{{ started.tasks[0].task_urn }}"
+    wait: true
+    timeout: 900
+"""
+
+RETURN = r"""
+tasks:
+  description: The tasks, snake_case keys, newest first.
+  returned: always
+  type: list
+  elements: dict
+task:
+  description: The task of O(urn).
+  returned: when urn is given
+  type: dict
+duration:
+  description: Seconds waited.
+  returned: when wait is true
+  type: float
+"""
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import is_urn, urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
+
+
+def main():
+    fc = FcModule(dict(
+        urn=dict(type="str"), entity_urn=dict(type="str"),
+        status=dict(type="str", choices=["waiting", "running", "success", "failed", "cancelling"]),
+        type=dict(type="str"), limit=dict(type="int", default=100),
+        wait=dict(type="bool", default=False), follow_up=dict(type="bool", default=False),
+        timeout=dict(type="int", default=600), poll_interval=dict(type="float", default=2.0),
+    ), wait=False)
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    p = fc.params
+    if p["urn"]:
+        if not is_urn(p["urn"]) or ":tasks:" not in p["urn"]:
+            raise FcError("urn must be a task URN (urn:sites:<site>:tasks:<id>), got %r." % p["urn"])
+        if p["wait"]:
+            res = fc.waiter().wait({"taskUri": urn_to_uri(p["urn"])}, follow_up=p["follow_up"])
+            task = snake_keys(res["task"])
+            return {"changed": False, "task": task, "tasks": [task] + snake_keys(res["follow_up"]),
+                    "duration": res["duration"]}
+        task = snake_keys(fc.client.get(urn_to_uri(p["urn"])))
+        return {"changed": False, "task": task, "tasks": [task]}
+    if p["limit"] < 1:
+        raise FcError("limit must be at least 1.")
+    params = {}
+    for opt, key in (("entity_urn", "entityUrn"), ("status", "status"), ("type", "type")):
+        if p[opt]:
+            params[key] = p[opt]
+    tasks = []
+    for t in fc.client.paged(fc.site_uri + "/tasks", "tasks", params):
+        tasks.append(snake_keys(t))
+        if len(tasks) >= p["limit"]:
+            break
+    return {"changed": False, "tasks": tasks}
+
+
+if __name__ == "__main__":
+    main()
