@@ -72,7 +72,9 @@ class FcClient(object):
         self.request_count = 0
         self.relogins = 0
         self.session = requests.Session()
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Passed on every request: a session-level value alone loses to REQUESTS_CA_BUNDLE.
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session.verify = self.verify
         if proxy_url:
             self.session.proxies = {"http": proxy_url, "https": proxy_url}
         self.session.trust_env = not proxy_url
@@ -151,7 +153,7 @@ class FcClient(object):
             try:
                 self.request_count += 1
                 resp = self.session.request(method, url, params=params, data=data, headers=hdrs,
-                                            timeout=self.api_timeout)
+                                            timeout=self.api_timeout, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise FcError("TLS verification of %s failed: %s. Give ca_path (FC_CA_PATH) with the VRM's CA, "
                               "or validate_certs=false on a lab system." % (self.base, exc))
