@@ -402,11 +402,7 @@ def _new_disk_volume(engine, vm_name, seq, d, default_ds=None):
 
 
 def _check_space(engine, ds, extra_mb):
-    used, _prov = storage.datastore_usage(engine, ds.urn)
-    cap = int(ds.data.get("actualCapacityGB", ds.data.get("capacityGB", 0))) * 1024
-    if used + extra_mb > cap:
-        raise VrmError("10420037", "The datastore %s has not enough free space (%d MB free, %d MB needed)." % (
-            ds.data["name"], max(0, cap - used), extra_mb))
+    storage.check_space(engine, ds, extra_mb)
 
 
 def _location(engine, body):
