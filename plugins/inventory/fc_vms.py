@@ -176,7 +176,7 @@ notes:
 requirements:
   - requests
 author:
-  - fusioncompute.core contributors
+  - fusioncompute.core maintainers (@fusioncompute)
 """
 
 EXAMPLES = r"""

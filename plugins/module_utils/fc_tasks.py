@@ -61,7 +61,7 @@ class TaskWaiter(object):
                   "duration": round(self.clock() - start, 3), "task": task, "follow_up": []}
         if follow_up and task.get("entityUrn"):
             seen = {task.get("urn")}
-            for _ in range(10):
+            for _round in range(10):
                 pending = self._running_for(task["entityUrn"], seen, task)
                 if not pending:
                     break

@@ -19,20 +19,17 @@ description:
   - Every VRM task the VRM answers with (C(taskUri)) is waited for, unless O(wait=false).
   - Check mode and diff come from the same plan as the real run; in check mode no write request is sent.
 author:
-  - fusioncompute.core contributors
+  - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
   - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.attributes
 attributes:
   check_mode:
     support: full
     description: Nothing is sent but GET requests; C(changed), C(diff) and C(plan) show what would happen.
   diff_mode:
     support: full
-  action_group:
-    support: full
-    membership:
-      - fusioncompute.core.fc
 options:
   state:
     description:
@@ -285,8 +282,8 @@ def run(fc):
     if not differing:
         return {"changed": False, "urn": obj.get("urn"), "object": obj, "diff": {"before": {}, "after": {}}}
     send = {k: v for k, v in body.items() if k in differing or k in exclude}
-    result = {"changed": True, "urn": obj.get("urn"), "plan": ["%s %s %s" % (p["update_method"], obj["uri"],
-                                                                           ", ".join(sorted(differing)))],
+    plan = "%s %s %s" % (p["update_method"], obj["uri"], ", ".join(sorted(differing)))
+    result = {"changed": True, "urn": obj.get("urn"), "plan": [plan],
               "diff": {"before": _subset(obj, differing, exclude), "after": differing}}
     if fc.check_mode:
         merged = dict(obj)

@@ -15,19 +15,16 @@ description:
   - With O(state=absent), logs out the session of O(token).
   - A VRM token expires after 10 minutes without use.
 author:
-  - fusioncompute.core contributors
+  - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.attributes
 attributes:
   check_mode:
     support: full
     description: In check mode no login or logout is sent; O(state=present) returns no token.
   diff_mode:
     support: none
-  action_group:
-    support: full
-    membership:
-      - fusioncompute.core.fc
 options:
   state:
     description: V(present) logs in, V(absent) logs out O(token).

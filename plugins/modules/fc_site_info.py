@@ -12,18 +12,11 @@ version_added: 0.1.0
 description:
   - Lists the sites of the VRM with their details (NTP, time zone, status).
 author:
-  - fusioncompute.core contributors
+  - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  action_group:
-    support: full
-    membership:
-      - fusioncompute.core.fc
+  - fusioncompute.core.attributes
+  - fusioncompute.core.attributes.INFO
 options:
   name:
     description: Only the site with this exact name, id or URN.

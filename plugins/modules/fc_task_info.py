@@ -13,18 +13,11 @@ description:
   - Without O(urn), lists the tasks of the site, newest first, filtered on the VRM.
   - With O(urn), reads that task; with O(wait=true) as well, waits until it ends and fails if it failed.
 author:
-  - fusioncompute.core contributors
+  - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  action_group:
-    support: full
-    membership:
-      - fusioncompute.core.fc
+  - fusioncompute.core.attributes
+  - fusioncompute.core.attributes.INFO
 options:
   urn:
     description: URN of one task.
