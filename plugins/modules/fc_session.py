@@ -14,6 +14,8 @@ description:
     later tasks can pass it as O(token) and save one login each.
   - With O(state=absent), logs out the session of O(token).
   - A VRM token expires after 10 minutes without use.
+  - The token is returned in clear in the result; do not print the registered result. (C(no_log) on the task
+    would also hide the token from the variable you register.)
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
@@ -40,7 +42,6 @@ EXAMPLES = r"""
     username: ansible
     password: "{{ vault_fc_password }}"
   register: fc_login
-  no_log: true
 
 - name: Use the token
   fusioncompute.core.fc_site_info:
