@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the VM modules share: the user-facing view of a VM, power states, IP selection."""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError, FcTimeout
+
+# VRM VM status -> the power_state the modules speak.
+POWER_STATES = {"running": "powered-on", "stopped": "powered-off", "hibernated": "suspended", "pause": "paused"}
+BUSES = {"virtio": "VIRTIO", "scsi": "SCSI", "ide": "IDE"}
+
+
+def power_state(vm):
+    return POWER_STATES.get(vm.get("status"), vm.get("status"))
+
+
+def disk_view(d):
+    return {"size_gb": d.get("quantityGB"), "datastore": d.get("datastoreName"),
+            "datastore_urn": d.get("datastoreUrn"), "thin": bool(d.get("isThin")),
+            "bus": (d.get("pciType") or "VIRTIO").lower(), "slot": d.get("sequenceNum"),
+            "volume_urn": d.get("volumeUrn")}
+
+
+def nic_view(n):
+    ips = [a for a in (n.get("ipList") or "").split(";") if a]
+    if n.get("ip") and n.get("ip") != "0.0.0.0" and n["ip"] not in ips:
+        ips.insert(0, n["ip"])
+    ips += [a for a in (n.get("ips6") or []) if a not in ips]
+    return {"portgroup": n.get("portGroupName"), "portgroup_urn": n.get("portGroupUrn"), "mac": n.get("mac"),
+            "name": n.get("name"), "slot": n.get("sequenceNum"), "urn": n.get("urn"), "ips": ips}
+
+
+def vm_view(vm):
+    """The normalised, user-facing fields of a VM (what diff shows and modules compare)."""
+    cfg = vm.get("vmConfig") or {}
+    cpu = cfg.get("cpu") or {}
+    mem = cfg.get("memory") or {}
+    disks = sorted(cfg.get("disks") or [], key=lambda d: (d.get("sequenceNum", 0), d.get("pciType", "")))
+    nics = sorted(cfg.get("nics") or [], key=lambda n: n.get("sequenceNum", 0))
+    return {
+        "name": vm.get("name"), "urn": vm.get("urn"), "uuid": vm.get("uuid"),
+        "description": vm.get("description", ""), "cluster": vm.get("clusterName"),
+        "cluster_urn": vm.get("clusterUrn"), "host": vm.get("hostName") or None,
+        "host_urn": vm.get("hostUrn") or None, "is_template": bool(vm.get("isTemplate")),
+        "power_state": power_state(vm), "status": vm.get("status"),
+        "cpu": {"count": cpu.get("quantity"), "cores_per_socket": cpu.get("coresPerSocket"),
+                "reservation": cpu.get("reservation"), "limit": cpu.get("limit"), "weight": cpu.get("weight"),
+                "hotplug": bool(cpu.get("cpuHotPlug"))},
+        "memory": {"size_mb": mem.get("quantityMB"), "reservation": mem.get("reservation"),
+                   "limit": mem.get("limit"), "weight": mem.get("weight"), "hotplug": bool(mem.get("memHotPlug"))},
+        "disks": [disk_view(d) for d in disks],
+        "nics": [nic_view(n) for n in nics],
+        "os": {"type": (vm.get("osOptions") or {}).get("osType"), "version": (vm.get("osOptions") or {}).get("osVersion"),
+               "hostname": (vm.get("osOptions") or {}).get("hostname") or None},
+        "tools_running": vm.get("pvDriverStatus") == "running",
+    }
+
+
+def choose_ip(nics, networks=None, version=4):
+    """The first guest address of ``version`` in the preferred ``networks`` (CIDR list), or any."""
+    nets = []
+    for n in networks or []:
+        try:
+            nets.append(ipaddress.ip_network(n, strict=False))
+        except ValueError:
+            raise FcError("%r is not a network in CIDR form." % n)
+    addrs = []
+    for nic in nics:
+        for a in nic.get("ips") or []:
+            try:
+                ip = ipaddress.ip_address(a)
+            except ValueError:
+                continue
+            if ip.version == version and not ip.is_unspecified and not ip.is_link_local:
+                addrs.append(ip)
+    if nets:
+        for net in nets:
+            for ip in addrs:
+                if ip.version == net.version and ip in net:
+                    return str(ip)
+        return None
+    return str(addrs[0]) if addrs else None
+
+
+def wait_for_ip(client, vm_uri, timeout, networks=None, version=4, sleep=time.sleep, clock=time.monotonic):
+    """Poll the VM until a guest address (of ``version``, in ``networks``) shows; return (ip, vm)."""
+    deadline = clock() + timeout
+    delay = 0.2
+    while True:
+        vm = client.get(vm_uri)
+        view = vm_view(vm)
+        ip = choose_ip(view["nics"], networks, version)
+        if ip:
+            return ip, vm
+        if clock() >= deadline:
+            raise FcTimeout("The VM %s reported no IPv%d address%s within %s seconds (VM Tools must run in the "
+                            "guest)." % (vm.get("name"), version, " in %s" % ", ".join(networks) if networks else "",
+                                         timeout))
+        sleep(delay)
+        delay = min(2.0, delay * 2)

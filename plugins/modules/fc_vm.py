@@ -1,0 +1,851 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_vm
+short_description: Create, configure and delete FusionCompute virtual machines and templates
+version_added: 0.1.0
+description:
+  - Makes a VM exist as described (O(state=present)) or not exist (O(state=absent)).
+  - A missing VM is created blank, deployed from a O(template), or cloned from another VM (O(clone_from)),
+    placed in a O(cluster) or on a O(cna_host). VRM picks the host inside a cluster.
+  - An existing VM is changed only where it differs: CPU and memory with their QoS, disks (added, grown,
+    never shrunk), NICs, description, name (when identified by O(urn) or O(uuid)), template flag and power state.
+  - CPU and memory changes on a running VM follow the KVM hot-plug rules (add only, memory in 128 MB steps, no
+    change of cores per socket, hot-plug enabled for the VM). A change that needs the VM off fails naming the
+    parameter, unless O(allow_power_cycling=true), which stops the VM, changes it and starts it again.
+  - Check mode and diff come from the same plan as the real run.
+author:
+  - fusioncompute.core maintainers (@fusioncompute)
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  name:
+    description:
+      - Name of the VM. Identifies the VM when O(urn) and O(uuid) are not given (exact match; VRM's filter is
+        fuzzy). With O(urn) or O(uuid), a different name renames the VM.
+    type: str
+  urn:
+    description: URN of the VM.
+    type: str
+  uuid:
+    description: UUID of the VM.
+    type: str
+  name_match:
+    description: When several VMs have O(name), V(exact) fails listing their URNs, V(first) takes the first.
+    type: str
+    choices: [exact, first]
+    default: exact
+  state:
+    description: V(present) or V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+  cluster:
+    description: Cluster (name or URN) to create the VM in. Not changed afterwards (use M(fusioncompute.core.fc_vm_migrate)).
+    type: str
+  cna_host:
+    description:
+      - CNA host (name, IP or URN) to create the VM on; the VM is bound to it only with O(bind_to_host).
+      - Not changed afterwards (use M(fusioncompute.core.fc_vm_migrate)).
+      - Named C(cna_host) because O(host) is the VRM address.
+    type: str
+  bind_to_host:
+    description: Keep the VM on O(cna_host) (VRM C(isBindingHost)). Only at creation.
+    type: bool
+    default: false
+  template:
+    description: Template (name or URN) to deploy the VM from. Only at creation.
+    type: str
+  clone_from:
+    description: VM (name or URN) to clone. Only at creation.
+    type: str
+  is_template:
+    description:
+      - V(true) makes the VM a template, V(false) turns a template into a VM. Conversion needs the VM powered off
+        and without snapshots.
+    type: bool
+  description:
+    description: Description of the VM.
+    type: str
+  os:
+    description: Guest OS of a blank VM (only at creation; deploys and clones keep the source's).
+    type: dict
+    suboptions:
+      type:
+        description: OS family.
+        type: str
+        choices: [Linux, Windows, Other]
+        default: Linux
+      version:
+        description: OS version id from the VRM catalogue (C(GET <site>/vms/osversions)); 301 is "Other Linux 32 bit".
+        type: int
+        default: 302
+  cpu:
+    description: vCPUs and their QoS.
+    type: dict
+    suboptions:
+      count:
+        description: Number of vCPUs (1-255).
+        type: int
+      cores_per_socket:
+        description: Cores per socket; must divide O(cpu.count). Cannot change while the VM runs.
+        type: int
+      reservation:
+        description: Reserved MHz (0 = none).
+        type: int
+      limit:
+        description: Upper limit in MHz (0 = unlimited).
+        type: int
+      weight:
+        description: Shares (2-255000; VRM defaults to 500 per vCPU).
+        type: int
+  memory:
+    description: Memory and its QoS.
+    type: dict
+    suboptions:
+      size_mb:
+        description: Memory in MB (128-4194304). Online increases must be multiples of 128 MB.
+        type: int
+      reservation:
+        description: Reserved MB (0 = none, at most O(memory.size_mb)).
+        type: int
+      limit:
+        description: Upper limit in MB (VRM keeps it equal to the size).
+        type: int
+      weight:
+        description: Shares (VRM defaults to 10 per MB).
+        type: int
+  disks:
+    description:
+      - Disks in slot order; entry N is the disk in slot N (the first is the system disk).
+      - A missing disk is created and attached; a larger O(disks[].size_gb) grows the disk (online or
+        offline); a smaller one fails (disks never shrink). Datastore and provisioning of an existing disk are
+        not changed (use M(fusioncompute.core.fc_vm_migrate)); the module warns when they differ.
+      - Disks beyond the list are left alone unless O(disks_remove_unmanaged=true).
+    type: list
+    elements: dict
+    suboptions:
+      size_gb:
+        description: Size in GB.
+        type: int
+        required: true
+      datastore:
+        description: Datastore (name or URN) of a new disk. Defaults to the datastore of the first disk.
+        type: str
+      thin:
+        description: Thin provisioning of a new disk.
+        type: bool
+        default: true
+      bus:
+        description: Bus of a new disk.
+        type: str
+        choices: [virtio, scsi, ide]
+        default: virtio
+  disks_remove_unmanaged:
+    description: Detach and delete the disks beyond O(disks). The diff shows them first.
+    type: bool
+    default: false
+  nics:
+    description:
+      - NICs in slot order; entry N is the NIC in slot N-1.
+      - A missing NIC is added; a different port group is changed on the NIC; a MAC can only be set on a new
+        NIC or while the VM is powered off.
+      - NICs beyond the list are left alone unless O(nics_remove_unmanaged=true).
+    type: list
+    elements: dict
+    suboptions:
+      portgroup:
+        description: Port group (name or URN).
+        type: str
+        required: true
+      mac:
+        description: MAC address (VRM generates one when omitted).
+        type: str
+      bandwidth:
+        description: Per-NIC bandwidth limits on its virtual switch port, in Mbit/s (burst in Mbit).
+        type: dict
+        suboptions:
+          tx_average:
+            description: Outbound average.
+            type: int
+          tx_peak:
+            description: Outbound peak (at least the average).
+            type: int
+          tx_burst:
+            description: Outbound burst size.
+            type: int
+          priority:
+            description: Priority 2-7 (needs O(nics[].bandwidth.tx_average)).
+            type: int
+  nics_remove_unmanaged:
+    description: Remove the NICs beyond O(nics). The diff shows them first.
+    type: bool
+    default: false
+  power_state:
+    description:
+      - V(powered-on), V(powered-off) (a safe shutdown through VM Tools when they run, else forced) or
+        V(suspended) (hibernated). Omit to leave the power state alone (a new VM then starts, as VRM does).
+    type: str
+    choices: [powered-on, powered-off, suspended]
+  allow_power_cycling:
+    description: Power the VM off and on again when a change needs it (CPU/memory decrease, cores per socket).
+    type: bool
+    default: false
+  customization:
+    description:
+      - Guest customization at deployment (VM Tools in the template needed). The module waits for the follow-up
+        customization task VRM starts after the deployment.
+    type: dict
+    suboptions:
+      hostname:
+        description: Host name of the guest (at most 15 characters on Windows).
+        type: str
+      password:
+        description: Password of the guest administrator (8-26 characters).
+        type: str
+      nics:
+        description: Static addressing per NIC, in NIC order.
+        type: list
+        elements: dict
+        suboptions:
+          ip:
+            description: IPv4 address.
+            type: str
+          netmask:
+            description: Netmask, dotted or as a prefix length.
+            type: str
+          gateway:
+            description: Gateway.
+            type: str
+          dns:
+            description: DNS servers.
+            type: list
+            elements: str
+  wait_for_ip:
+    description: After the VM is running, wait until VM Tools report a guest address and return it.
+    type: bool
+    default: false
+  wait_for_ip_timeout:
+    description: Seconds to wait for the address.
+    type: int
+    default: 300
+  ip_networks:
+    description: Networks (CIDR) to prefer for the returned address, in order.
+    type: list
+    elements: str
+    default: []
+  ip_version:
+    description: IP version of the returned address.
+    type: int
+    choices: [4, 6]
+    default: 4
+  delete_disks:
+    description: With O(state=absent), delete the VM's disks too (V(false) keeps them as volumes).
+    type: bool
+    default: true
+notes:
+  - Options that VRM cannot change after creation (O(cluster), O(cna_host), O(template), O(clone_from), O(os)) are
+    only used to create the VM; the module warns when the existing VM differs.
+seealso:
+  - module: fusioncompute.core.fc_vm_powerstate
+  - module: fusioncompute.core.fc_vm_migrate
+  - module: fusioncompute.core.fc_vm_info
+"""
+
+EXAMPLES = r"""
+- name: Deploy a web server from the CentOS template
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    cpu:
+      count: 2
+    memory:
+      size_mb: 4096
+    disks:
+      - size_gb: 40
+        datastore: datastore-prod
+      - size_gb: 20
+        datastore: datastore-prod
+    nics:
+      - portgroup: prod-vlan100
+    customization:
+      hostname: web01
+    power_state: powered-on
+    wait_for_ip: true
+  register: web01
+
+- name: Grow memory online and add a vCPU
+  fusioncompute.core.fc_vm:
+    name: web01
+    cpu:
+      count: 4
+    memory:
+      size_mb: 8192
+
+- name: Remove it with its disks
+  fusioncompute.core.fc_vm:
+    name: web01
+    state: absent
+"""
+
+RETURN = r"""
+vm:
+  description: The VM after the change (in check mode, what it would be), snake_case.
+  returned: always
+  type: dict
+  contains:
+    urn:
+      description: URN of the VM.
+      type: str
+    power_state:
+      description: powered-on, powered-off, suspended or paused.
+      type: str
+    nics:
+      description: NICs with port group, MAC and guest addresses.
+      type: list
+      elements: dict
+ip_address:
+  description: The guest address chosen by O(wait_for_ip).
+  returned: when wait_for_ip is true
+  type: str
+plan:
+  description: The changes made (or that would be made), in order.
+  returned: when changed
+  type: list
+  elements: str
+tasks:
+  description: VRM tasks started.
+  returned: when tasks were started
+  type: list
+  elements: dict
+"""
+
+import ipaddress
+
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, vm_view, wait_for_ip
+
+CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservation": "reservation",
+            "limit": "limit", "weight": "weight"}
+MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "limit", "weight": "weight"}
+
+
+def _netmask(value):
+    if value is None:
+        return None
+    if str(value).isdigit():
+        return str(ipaddress.ip_network("0.0.0.0/%s" % value).netmask)
+    return value
+
+
+class Vm(Resource):
+    kind = "vm"
+
+    def validate(self):
+        p = self.params
+        if not (p["name"] or p["urn"] or p["uuid"]):
+            raise FcError("Give name, urn or uuid to identify the VM.")
+        if p["template"] and p["clone_from"]:
+            raise FcError("template and clone_from are mutually exclusive.")
+        cpu = p["cpu"] or {}
+        if cpu.get("count") is not None and not 1 <= cpu["count"] <= 255:
+            raise FcError("cpu.count must be between 1 and 255.")
+        if cpu.get("count") and cpu.get("cores_per_socket") and cpu["count"] % cpu["cores_per_socket"]:
+            raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (cpu["cores_per_socket"],
+                                                                                   cpu["count"]))
+        mem = p["memory"] or {}
+        if mem.get("size_mb") is not None and not 128 <= mem["size_mb"] <= 4194304:
+            raise FcError("memory.size_mb must be between 128 and 4194304.")
+        for d in p["disks"] or []:
+            if d["size_gb"] < 1:
+                raise FcError("disks[].size_gb must be at least 1.")
+        for n in p["customization"] and p["customization"].get("nics") or []:
+            if n.get("ip"):
+                try:
+                    ipaddress.ip_address(n["ip"])
+                except ValueError:
+                    raise FcError("customization.nics[].ip %r is not an IP address." % n["ip"])
+
+    # -- reading ---------------------------------------------------------------------------------
+    def find(self):
+        p = self.params
+        return fc_lookup.vm(self.fc, name=None if (p["urn"] or p["uuid"]) else p["name"], urn=p["urn"],
+                            uuid=p["uuid"], match=p["name_match"])
+
+    def reread(self, obj):
+        if obj is not None:
+            return self.client.get(obj["uri"])
+        return self.find() if not self._created_urn else self.client.get(urn_to_uri(self._created_urn))
+
+    _created_urn = None
+
+    def view(self, obj):
+        v = vm_view(obj)
+        return {k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
+                                  "nics")}
+
+    def returned(self, obj):
+        return vm_view(obj)
+
+    def desired(self):
+        p = self.params
+        d = {"name": p["name"], "description": p["description"], "is_template": p["is_template"],
+             "power_state": p["power_state"]}
+        if p["cpu"]:
+            d["cpu"] = {k: v for k, v in p["cpu"].items() if v is not None}
+        if p["memory"]:
+            d["memory"] = {k: v for k, v in p["memory"].items() if v is not None}
+        if p["disks"] is not None:
+            d["disks"] = [{"size_gb": x["size_gb"], "datastore": x.get("datastore"), "thin": x.get("thin"),
+                           "bus": x.get("bus")} for x in p["disks"]]
+        if p["nics"] is not None:
+            d["nics"] = [{"portgroup": x["portgroup"], "mac": x.get("mac").lower() if x.get("mac") else None}
+                         for x in p["nics"]]
+        return d
+
+    # -- comparing ---------------------------------------------------------------------------------
+    def compare(self, current, desired):
+        changes = {}
+        for k in ("name", "description", "is_template", "power_state"):
+            if desired.get(k) is not None and current.get(k) != desired[k]:
+                if k == "name" and not (self.params["urn"] or self.params["uuid"]):
+                    continue
+                changes[k] = desired[k]
+        for k in ("cpu", "memory"):
+            if desired.get(k):
+                diff = {f: v for f, v in desired[k].items() if current[k].get(f) != v}
+                if diff:
+                    changes[k] = diff
+        if desired.get("disks") is not None:
+            cur = current["disks"]
+            want = desired["disks"]
+            if any(i < len(cur) and w["size_gb"] != cur[i]["size_gb"] for i, w in enumerate(want)) or \
+                    len(want) > len(cur) or (self.params["disks_remove_unmanaged"] and len(cur) > len(want)):
+                changes["disks"] = want
+        if desired.get("nics") is not None:
+            cur = current["nics"]
+            want = desired["nics"]
+            differ = False
+            for i, w in enumerate(want):
+                if i >= len(cur):
+                    differ = True
+                elif not self._pg_matches(cur[i], w["portgroup"]) or (w["mac"] and w["mac"] != cur[i]["mac"]):
+                    differ = True
+            if differ or (self.params["nics_remove_unmanaged"] and len(cur) > len(want)):
+                changes["nics"] = want
+            if self._bandwidth_changes(current):
+                changes.setdefault("nics", want)
+        return changes
+
+    @staticmethod
+    def _pg_matches(nic, ref):
+        return ref in (nic["portgroup"], nic["portgroup_urn"])
+
+    # -- planning ----------------------------------------------------------------------------------
+    def _location(self):
+        p = self.params
+        if p["cna_host"]:
+            h = fc_lookup.host(self.fc, p["cna_host"])
+            return h["urn"], h
+        if p["cluster"]:
+            return fc_lookup.cluster(self.fc, p["cluster"])["urn"], None
+        return None, None
+
+    def _customization(self, os_type):
+        c = self.params["customization"]
+        if not c:
+            return None
+        out = {"osType": os_type or "Linux"}
+        if c.get("hostname"):
+            out["hostname"] = c["hostname"]
+        if c.get("password"):
+            out["password"] = c["password"]
+            out["isUpdateVmPassword"] = True
+        specs = []
+        for i, n in enumerate(c.get("nics") or [], start=1):
+            spec = {"sequenceNum": i}
+            if n.get("ip"):
+                spec.update(ip=n["ip"], netmask=_netmask(n.get("netmask")), gateway=n.get("gateway"))
+            if n.get("dns"):
+                spec["setdns"] = n["dns"][0]
+                if len(n["dns"]) > 1:
+                    spec["adddns"] = n["dns"][1]
+            specs.append({k: v for k, v in spec.items() if v is not None})
+        if specs:
+            out["nicSpecification"] = specs
+        return out
+
+    def plan_create(self, desired):
+        p = self.params
+        if not p["name"]:
+            raise FcError("name is required to create a VM.")
+        location, host = self._location()
+        source = None
+        if p["template"]:
+            source = fc_lookup.vm(self.fc, name=None if p["template"].startswith("urn:") else p["template"],
+                                  urn=p["template"] if p["template"].startswith("urn:") else None, templates=None,
+                                  required=True)
+            if not source.get("isTemplate"):
+                raise FcError("%s is a VM, not a template; use clone_from to clone a VM." % p["template"])
+        elif p["clone_from"]:
+            ref = p["clone_from"]
+            source = fc_lookup.vm(self.fc, name=None if ref.startswith("urn:") else ref,
+                                  urn=ref if ref.startswith("urn:") else None, required=True)
+        if location is None:
+            if source is None:
+                raise FcError("cluster or cna_host is required to create a blank VM.")
+            location = source.get("clusterUrn")
+        cfg = {}
+        if p["cpu"]:
+            cfg["cpu"] = {CPU_KEYS[k]: v for k, v in p["cpu"].items() if v is not None}
+        if p["memory"]:
+            cfg["memory"] = {MEM_KEYS[k]: v for k, v in p["memory"].items() if v is not None}
+        disks = []
+        first_ds = None
+        src_disks = sorted((source or {}).get("vmConfig", {}).get("disks", []), key=lambda d: d["sequenceNum"])
+        for i, d in enumerate(p["disks"] or [], start=1):
+            ds = fc_lookup.datastore(self.fc, d["datastore"]) if d.get("datastore") else None
+            if ds is None and first_ds is None and not src_disks:
+                raise FcError("disks[%d].datastore is required for a blank VM." % (i - 1))
+            ds = ds or first_ds
+            if first_ds is None and ds is not None:
+                first_ds = ds
+            if i <= len(src_disks) and d["size_gb"] < src_disks[i - 1]["quantityGB"]:
+                raise FcError("disks[%d].size_gb %d is smaller than the source disk (%d GB); disks never shrink."
+                              % (i - 1, d["size_gb"], src_disks[i - 1]["quantityGB"]))
+            entry = {"sequenceNum": i, "quantityGB": d["size_gb"], "isThin": d.get("thin", True),
+                     "pciType": BUSES[d.get("bus") or "virtio"]}
+            if ds is not None:
+                entry["datastoreUrn"] = ds["urn"]
+            disks.append(entry)
+        if disks:
+            cfg["disks"] = disks
+        if p["nics"] is not None:
+            nics = []
+            for i, n in enumerate(p["nics"]):
+                pg = fc_lookup.portgroup(self.fc, n["portgroup"])
+                entry = {"portGroupUrn": pg["urn"], "sequenceNum": i}
+                if n.get("mac"):
+                    entry["mac"] = n["mac"].lower()
+                nics.append(entry)
+            cfg["nics"] = nics
+        boot = p["power_state"] in (None, "powered-on", "suspended") and not p["is_template"]
+        body = {"name": p["name"], "location": location, "autoBoot": boot}
+        if p["description"] is not None:
+            body["description"] = p["description"]
+        if host is not None:
+            body["isBindingHost"] = p["bind_to_host"]
+        if source is not None:
+            body["vmConfig"] = cfg
+            if p["is_template"]:
+                body["isTemplate"] = True
+            cust = self._customization((source.get("osOptions") or {}).get("osType"))
+            if cust:
+                body["vmCustomization"] = cust
+            path = source["uri"] + "/action/clone"
+            what = "deploy %s from template %s" % (p["name"], source["name"]) if source.get("isTemplate") else \
+                "clone %s from VM %s" % (p["name"], source["name"])
+        else:
+            os_opt = p["os"] or {}
+            body["osOptions"] = {"osType": os_opt.get("type") or "Linux", "osVersion": os_opt.get("version") or 302}
+            body["vmConfig"] = cfg
+            path = self.fc.site_uri + "/vms"
+            what = "create blank VM %s" % p["name"]
+            if p["customization"]:
+                self.fc.warn("customization applies to deployments and clones only; it is ignored for a blank VM.")
+
+        def create():
+            answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
+            self._created_urn = answer.get("urn")
+            vm = self.client.get(answer["uri"])
+            if p["is_template"] and source is None:
+                self.fc.call("PUT", vm["uri"], body={"isTemplate": True})
+            if p["power_state"] == "suspended" and vm.get("status") == "running":
+                self.fc.call("POST", vm["uri"] + "/action/hibernate")
+            self._apply_bandwidth(self.client.get(vm["uri"]))
+        steps = [Step(what, create)]
+        return steps
+
+    def plan_update(self, obj, current, changes):
+        p = self.params
+        steps = []
+        running = obj.get("status") in ("running", "pause")
+        uri = obj["uri"]
+        needs_cycle = []
+        put = {}
+        for k in ("name", "description"):
+            if k in changes:
+                put[k] = changes[k]
+        cpu = {CPU_KEYS[k]: v for k, v in changes.get("cpu", {}).items()}
+        mem = {MEM_KEYS[k]: v for k, v in changes.get("memory", {}).items()}
+        if running:
+            ccur, mcur = current["cpu"], current["memory"]
+            if cpu.get("quantity") is not None and cpu["quantity"] < ccur["count"]:
+                needs_cycle.append("cpu.count (vCPUs cannot be removed from a running VM)")
+            if cpu.get("quantity") is not None and cpu["quantity"] > ccur["count"] and not ccur["hotplug"]:
+                needs_cycle.append("cpu.count (CPU hot-plug is disabled for this VM)")
+            if cpu.get("coresPerSocket") is not None:
+                needs_cycle.append("cpu.cores_per_socket (cannot change while the VM runs)")
+            if mem.get("quantityMB") is not None:
+                if mem["quantityMB"] < mcur["size_mb"]:
+                    needs_cycle.append("memory.size_mb (memory cannot be removed from a running VM)")
+                elif not mcur["hotplug"]:
+                    needs_cycle.append("memory.size_mb (memory hot-plug is disabled for this VM)")
+                elif (mem["quantityMB"] - mcur["size_mb"]) % 128:
+                    needs_cycle.append("memory.size_mb (online increases must be multiples of 128 MB)")
+        if "is_template" in changes and obj.get("status") != "stopped":
+            needs_cycle.append("is_template (conversion needs the VM powered off)")
+        if needs_cycle and not p["allow_power_cycling"]:
+            raise FcError("The VM %s is running and these changes need it powered off: %s. Power it off first, or "
+                          "set allow_power_cycling=true." % (obj["name"], "; ".join(needs_cycle)))
+        cycle = bool(needs_cycle)
+        if cycle:
+            steps.append(Step("power off %s (needed for %s)" % (obj["name"], ", ".join(needs_cycle)),
+                              lambda: self._power(uri, "stop", force=not current.get("tools_running"))))
+        if cpu:
+            put["cpu"] = cpu
+        if mem:
+            put["memory"] = mem
+        if put:
+            what = sorted(k for k in ("cpu", "memory", "name", "description") if k in put)
+            steps.append(Step("modify %s: %s" % (obj["name"], ", ".join(what)),
+                lambda: self.fc.call("PUT", uri, body=put)))
+        if "disks" in changes:
+            steps += self._plan_disks(obj, current)
+        if "nics" in changes:
+            steps += self._plan_nics(obj, current)
+        if "is_template" in changes:
+            steps.append(Step("convert %s %s" % (obj["name"], "to a template" if changes["is_template"] else
+                                                 "to a VM"),
+                              lambda: self.fc.call("PUT", uri, body={"isTemplate": changes["is_template"]})))
+        target = changes.get("power_state")
+        if cycle and target is None:
+            target = current["power_state"]
+        if target and (target != current["power_state"] or cycle):
+            steps.append(Step("power %s: %s -> %s" % (obj["name"], "powered-off" if cycle else
+                                                      current["power_state"], target),
+                              lambda: self._power_to(uri, target)))
+        return steps
+
+    def plan_delete(self, obj):
+        keep = not self.params["delete_disks"]
+        return [Step("delete %s%s" % (obj["name"], " (keeping its disks)" if keep else ""),
+                     lambda: self.fc.call("DELETE", obj["uri"], params={"isReserveDisks": 1 if keep else 0}))]
+
+    def _plan_disks(self, obj, current):
+        p = self.params
+        steps = []
+        cur = current["disks"]
+        want = p["disks"]
+        uri = obj["uri"]
+        for i, w in enumerate(want):
+            if i < len(cur):
+                c = cur[i]
+                if w["size_gb"] < c["size_gb"]:
+                    raise FcError("disks[%d].size_gb %d is smaller than the disk's %d GB; disks never shrink." % (
+                        i, w["size_gb"], c["size_gb"]))
+                if w.get("datastore") and w["datastore"] not in (c["datastore"], c["datastore_urn"]):
+                    self.fc.warn("disks[%d] is on datastore %s, not %s; the module does not move disks (use "
+                                 "fc_vm_migrate)." % (i, c["datastore"], w["datastore"]))
+                if w["size_gb"] > c["size_gb"]:
+                    vol, size = c["volume_urn"], w["size_gb"] * 1024
+                    steps.append(Step("grow disk %d of %s from %d to %d GB" % (i, obj["name"], c["size_gb"],
+                                                                                w["size_gb"]),
+                                      lambda vol=vol, size=size: self.fc.call("POST", uri + "/action/expandvol",
+                                                                              body={"volUrn": vol, "size": size})))
+            else:
+                ds_ref = w.get("datastore") or (cur[0]["datastore_urn"] if cur else None)
+                if not ds_ref:
+                    raise FcError("disks[%d].datastore is required (the VM has no disk to take it from)." % i)
+                ds = fc_lookup.datastore(self.fc, ds_ref)
+                body = {"name": "%s-disk%d" % (obj["name"], i + 1), "quantityGB": w["size_gb"],
+                        "datastoreUrn": ds["urn"], "isThin": w.get("thin", True), "type": "normal",
+                        "pciType": BUSES[w.get("bus") or "virtio"]}
+                steps.append(Step("add a %d GB disk to %s on %s" % (w["size_gb"], obj["name"], ds["name"]),
+                                  lambda body=body: self.fc.call("POST", uri + "/action/createattachvol", body=body)))
+        if p["disks_remove_unmanaged"]:
+            for c in cur[len(want):]:
+                vol = c["volume_urn"]
+
+                def remove(vol=vol):
+                    self.fc.call("POST", uri + "/action/detachvol", body={"volUrn": vol})
+                    self.fc.call("DELETE", urn_to_uri(vol))
+                steps.append(Step("remove disk %s (%d GB) from %s and delete it" % (vol, c["size_gb"], obj["name"]),
+                                  remove))
+        return steps
+
+    def _plan_nics(self, obj, current):
+        p = self.params
+        steps = []
+        cur = current["nics"]
+        uri = obj["uri"]
+        for i, w in enumerate(p["nics"]):
+            pg = fc_lookup.portgroup(self.fc, w["portgroup"])
+            if i < len(cur):
+                c = cur[i]
+                body = {}
+                if c["portgroup_urn"] != pg["urn"]:
+                    body["portGroupUrn"] = pg["urn"]
+                if w.get("mac") and w["mac"].lower() != c["mac"]:
+                    if obj.get("status") != "stopped":
+                        raise FcError("nics[%d].mac can only change while the VM is powered off." % i)
+                    body["mac"] = w["mac"].lower()
+                if body:
+                    nic_uri = urn_to_uri(c["urn"])
+                    steps.append(Step("change NIC %d of %s: %s" % (i, obj["name"], ", ".join(sorted(body))),
+                                      lambda nic_uri=nic_uri, body=body: self.fc.call("PUT", nic_uri, body=body)))
+            else:
+                body = {"portGroupUrn": pg["urn"], "sequenceNum": i}
+                if w.get("mac"):
+                    body["mac"] = w["mac"].lower()
+                steps.append(Step("add a NIC on %s to %s" % (pg["name"], obj["name"]),
+                                  lambda body=body: self.fc.call("POST", uri + "/virtualNics", body=body)))
+        if p["nics_remove_unmanaged"]:
+            for c in cur[len(p["nics"]):]:
+                nic_id = c["urn"].rsplit(":", 1)[1]
+                steps.append(Step("remove NIC %s (%s) from %s" % (c["slot"], c["portgroup"], obj["name"]),
+                                  lambda nic_id=nic_id: self.fc.call("DELETE", uri + "/virtualNics/" + nic_id)))
+        if self._bandwidth_changes(current):
+            steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
+                              lambda: self._apply_bandwidth(self.client.get(uri))))
+        return steps
+
+    # -- per-NIC bandwidth (virtual switch ports) ---------------------------------------------------
+    def _vsps(self, vm_name):
+        return self.client.list_all(self.fc.site_uri + "/vsps", "vsps", {"vmName": vm_name})
+
+    def _bandwidth_wanted(self):
+        out = {}
+        for i, n in enumerate(self.params["nics"] or []):
+            bw = n.get("bandwidth")
+            if bw:
+                out[i] = {k: v for k, v in (("txLimit", bw.get("tx_average")), ("txPeakLimit", bw.get("tx_peak")),
+                                            ("txBurstSize", bw.get("tx_burst")), ("priority", bw.get("priority")))
+                          if v is not None}
+        return out
+
+    def _bandwidth_changes(self, current):
+        wanted = self._bandwidth_wanted()
+        if not wanted:
+            return False
+        vsps = {v["vmVifMAC"]: v for v in self._vsps(current["name"])}
+        for i, w in wanted.items():
+            if i >= len(current["nics"]):
+                return True
+            vsp = vsps.get(current["nics"][i]["mac"])
+            if vsp is None or any(vsp.get(k) != v for k, v in w.items()):
+                return True
+        return False
+
+    def _apply_bandwidth(self, vm):
+        wanted = self._bandwidth_wanted()
+        if not wanted:
+            return
+        view = vm_view(vm)
+        vsps = {v["vmVifMAC"]: v for v in self._vsps(vm["name"])}
+        for i, w in wanted.items():
+            if i < len(view["nics"]):
+                vsp = vsps.get(view["nics"][i]["mac"])
+                if vsp is not None and any(vsp.get(k) != v for k, v in w.items()):
+                    self.fc.call("PUT", vsp["uri"], body=w)
+
+    # -- power ------------------------------------------------------------------------------------
+    def _power(self, uri, op, force=False):
+        body = {"mode": "force" if force else "safe"} if op in ("stop", "reboot") else None
+        self.fc.call("POST", uri + "/action/" + op, body=body)
+
+    def _power_to(self, uri, target):
+        vm = self.client.get(uri)
+        status = vm.get("status")
+        tools = vm.get("pvDriverStatus") == "running"
+        if target == "powered-on":
+            if status == "pause":
+                self._power(uri, "resume")
+            elif status != "running":
+                self._power(uri, "start")
+        elif target == "powered-off":
+            if status in ("running", "pause"):
+                self._power(uri, "stop", force=not tools or status == "pause")
+            elif status == "hibernated":
+                self._power(uri, "start")
+                self._power(uri, "stop", force=True)
+        elif target == "suspended":
+            if status == "stopped":
+                self._power(uri, "start")
+            if status != "hibernated":
+                self._power(uri, "hibernate")
+
+
+def main():
+    bw = dict(tx_average=dict(type="int"), tx_peak=dict(type="int"), tx_burst=dict(type="int"),
+              priority=dict(type="int"))
+    fc = FcModule(dict(
+        name=dict(type="str"), urn=dict(type="str"), uuid=dict(type="str"),
+        name_match=dict(type="str", default="exact", choices=["exact", "first"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        cluster=dict(type="str"), cna_host=dict(type="str"), bind_to_host=dict(type="bool", default=False),
+        template=dict(type="str"), clone_from=dict(type="str"), is_template=dict(type="bool"),
+        description=dict(type="str"),
+        os=dict(type="dict", options=dict(type=dict(type="str", default="Linux", choices=["Linux", "Windows", "Other"]),
+                                          version=dict(type="int", default=302))),
+        cpu=dict(type="dict", options=dict(count=dict(type="int"), cores_per_socket=dict(type="int"),
+                                           reservation=dict(type="int"), limit=dict(type="int"),
+                                           weight=dict(type="int"))),
+        memory=dict(type="dict", options=dict(size_mb=dict(type="int"), reservation=dict(type="int"),
+                                              limit=dict(type="int"), weight=dict(type="int"))),
+        disks=dict(type="list", elements="dict", options=dict(
+            size_gb=dict(type="int", required=True), datastore=dict(type="str"), thin=dict(type="bool", default=True),
+            bus=dict(type="str", default="virtio", choices=["virtio", "scsi", "ide"]))),
+        disks_remove_unmanaged=dict(type="bool", default=False),
+        nics=dict(type="list", elements="dict", options=dict(
+            portgroup=dict(type="str", required=True), mac=dict(type="str"),
+            bandwidth=dict(type="dict", options=bw))),
+        nics_remove_unmanaged=dict(type="bool", default=False),
+        power_state=dict(type="str", choices=["powered-on", "powered-off", "suspended"]),
+        allow_power_cycling=dict(type="bool", default=False),
+        customization=dict(type="dict", options=dict(
+            hostname=dict(type="str"), password=dict(type="str", no_log=True),
+            nics=dict(type="list", elements="dict", options=dict(ip=dict(type="str"), netmask=dict(type="str"),
+                                                                  gateway=dict(type="str"),
+                                                                  dns=dict(type="list", elements="str"))))),
+        wait_for_ip=dict(type="bool", default=False), wait_for_ip_timeout=dict(type="int", default=300),
+        ip_networks=dict(type="list", elements="str", default=[]),
+        ip_version=dict(type="int", default=4, choices=[4, 6]),
+        delete_disks=dict(type="bool", default=True),
+    ), mutually_exclusive=[("template", "clone_from")])
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    vm = Vm(fc)
+    result = vm.run()
+    p = fc.params
+    if p["state"] == "present" and p["wait_for_ip"] and not fc.check_mode:
+        out = result.get("vm") or {}
+        if out.get("power_state") != "powered-on":
+            raise FcError("wait_for_ip needs the VM powered on (it is %s)." % out.get("power_state"))
+        ip, obj = wait_for_ip(fc.client, urn_to_uri(out["urn"]), p["wait_for_ip_timeout"], p["ip_networks"],
+                              p["ip_version"])
+        result["ip_address"] = ip
+        result["vm"] = vm_view(obj)
+    return result
+
+
+if __name__ == "__main__":
+    main()
