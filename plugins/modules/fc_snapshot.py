@@ -1,0 +1,188 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_snapshot
+short_description: Create and delete snapshots of FusionCompute VMs
+version_added: 0.1.0
+description:
+  - O(state=present) makes sure the VM has a snapshot named O(name) (names are unique per VM unless
+    O(allow_duplicate_names=true)); a description that differs is updated.
+  - O(state=absent) deletes the snapshot given by O(snapshot_urn) or O(name), or every snapshot with O(remove_all).
+author:
+  - fusioncompute.core maintainers (@fusioncompute)
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  vm:
+    description: The VM (exact name or URN).
+    type: str
+    required: true
+  name:
+    description: Name of the snapshot.
+    type: str
+  snapshot_urn:
+    description: URN of the snapshot (for O(state=absent)).
+    type: str
+  description:
+    description: Description of the snapshot.
+    type: str
+  memory:
+    description: Include the VM's memory (the VM must be running).
+    type: bool
+    default: false
+  consistent:
+    description: Ask VM Tools to quiesce the guest file systems first.
+    type: bool
+    default: false
+  state:
+    description: V(present) or V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+  remove_all:
+    description: With O(state=absent), delete every snapshot of the VM.
+    type: bool
+    default: false
+  allow_duplicate_names:
+    description: Create a new snapshot even when one with O(name) exists.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Snapshot before the upgrade, with memory
+  fusioncompute.core.fc_snapshot:
+    vm: web01
+    name: before-upgrade
+    memory: true
+
+- name: Delete it
+  fusioncompute.core.fc_snapshot:
+    vm: web01
+    name: before-upgrade
+    state: absent
+"""
+
+RETURN = r"""
+snapshot:
+  description: The snapshot (urn, name, description, create_time, status, type).
+  returned: state is present
+  type: dict
+removed:
+  description: URNs of deleted snapshots.
+  returned: state is absent
+  type: list
+  elements: str
+"""
+
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import AmbiguousName, is_urn, urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
+
+
+def flatten(tree):
+    out = []
+
+    def walk(nodes, parent):
+        for n in nodes or []:
+            item = {k: v for k, v in n.items() if k != "childSnapshots"}
+            item["parent_urn"] = parent
+            out.append(item)
+            walk(n.get("childSnapshots"), n.get("urn"))
+    walk(tree.get("rootSnapshots"), None)
+    return out
+
+
+def main():
+    fc = FcModule(dict(
+        vm=dict(type="str", required=True), name=dict(type="str"), snapshot_urn=dict(type="str"),
+        description=dict(type="str"), memory=dict(type="bool", default=False),
+        consistent=dict(type="bool", default=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        remove_all=dict(type="bool", default=False), allow_duplicate_names=dict(type="bool", default=False),
+    ))
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    p = fc.params
+    vm = fc_lookup.vm(fc, name=None if is_urn(p["vm"]) else p["vm"], urn=p["vm"] if is_urn(p["vm"]) else None,
+                      required=True)
+    snaps = flatten(fc.client.get(vm["uri"] + "/snapshots") or {})
+    if p["state"] == "absent":
+        if p["remove_all"]:
+            targets = snaps
+        elif p["snapshot_urn"]:
+            targets = [s for s in snaps if s["urn"] == p["snapshot_urn"]]
+        elif p["name"]:
+            targets = [s for s in snaps if s["name"] == p["name"]]
+        else:
+            raise FcError("Give name, snapshot_urn or remove_all=true to delete snapshots.")
+        if len(targets) > 1 and not p["remove_all"] and not p["snapshot_urn"]:
+            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in targets))
+        if not targets:
+            return {"changed": False, "removed": [], "diff": {"before": {}, "after": {}}}
+        result = {"changed": True, "removed": [s["urn"] for s in targets],
+                  "plan": ["delete snapshot %s (%s)" % (s["name"], s["urn"]) for s in targets],
+                  "diff": {"before": {"snapshots": [s["name"] for s in snaps]},
+                           "after": {"snapshots": [s["name"] for s in snaps if s not in targets]}}}
+        if not fc.check_mode:
+            # children first, so that each deletion merges into an existing parent
+            for s in reversed(targets):
+                fc.call("DELETE", s["uri"])
+        return result
+    if not p["name"]:
+        raise FcError("name is required with state=present.")
+    same = [s for s in snaps if s["name"] == p["name"]]
+    if same and not p["allow_duplicate_names"]:
+        if len(same) > 1:
+            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in same))
+        snap = same[0]
+        if p["description"] is not None and snap.get("description") != p["description"]:
+            result = {"changed": True, "plan": ["update the description of snapshot %s" % snap["name"]],
+                      "diff": {"before": {"description": snap.get("description")},
+                               "after": {"description": p["description"]}}}
+            if not fc.check_mode:
+                fc.call("PUT", snap["uri"], body={"description": p["description"]})
+                snap = fc.client.get(snap["uri"])
+            else:
+                snap = dict(snap, description=p["description"])
+            result["snapshot"] = snake_keys(snap)
+            return result
+        return {"changed": False, "snapshot": snake_keys(snap), "diff": {"before": {}, "after": {}}}
+    if p["memory"] and vm.get("status") != "running":
+        raise FcError("A memory snapshot needs a running VM; %s is %s." % (vm["name"], vm.get("status")))
+    if vm.get("isTemplate"):
+        raise FcError("%s is a template; templates cannot have snapshots." % vm["name"])
+    body = {"name": p["name"], "needMemoryShot": p["memory"], "isConsistent": p["consistent"]}
+    if p["description"] is not None:
+        body["description"] = p["description"]
+    result = {"changed": True, "plan": ["snapshot %s as %s%s" % (vm["name"], p["name"],
+                                                                 " with memory" if p["memory"] else "")],
+              "diff": {"before": {}, "after": {"name": p["name"], "description": p["description"],
+                                               "memory": p["memory"]}}}
+    if fc.check_mode:
+        result["snapshot"] = {"name": p["name"], "description": p["description"] or ""}
+        return result
+    answer = fc.call("POST", vm["uri"] + "/snapshots", body=body)
+    uri = answer.get("uri") or urn_to_uri(answer["urn"])
+    result["snapshot"] = snake_keys(fc.client.get(uri))
+    return result
+
+
+if __name__ == "__main__":
+    main()

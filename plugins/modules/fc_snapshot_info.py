@@ -1,0 +1,85 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_snapshot_info
+short_description: Read the snapshot tree of a FusionCompute VM
+version_added: 0.1.0
+description:
+  - Returns the VM's snapshots as a tree (as VRM gives it) and as a flat list with each snapshot's parent,
+    and the current snapshot.
+author:
+  - fusioncompute.core maintainers (@fusioncompute)
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.attributes
+  - fusioncompute.core.attributes.INFO
+options:
+  vm:
+    description: The VM (exact name or URN).
+    type: str
+    required: true
+  details:
+    description: Read each snapshot's sizes (memory, provisioned space, volumes).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Snapshots of web01
+  fusioncompute.core.fc_snapshot_info:
+    vm: web01
+  register: snaps
+
+- name: Names, oldest first
+  ansible.builtin.debug:
+    msg: "{{ snaps.snapshots | map(attribute='name') | list }}"
+"""
+
+RETURN = r"""
+tree:
+  description: Root snapshots with their child_snapshots, snake_case.
+  returned: always
+  type: list
+  elements: dict
+snapshots:
+  description: Every snapshot, with parent_urn, in tree order.
+  returned: always
+  type: list
+  elements: dict
+current:
+  description: The current snapshot (urn, uri, name), or null.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import is_urn
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
+from ansible_collections.fusioncompute.core.plugins.modules.fc_snapshot import flatten
+
+
+def main():
+    fc = FcModule(dict(vm=dict(type="str", required=True), details=dict(type="bool", default=False)), wait=False)
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    p = fc.params
+    vm = fc_lookup.vm(fc, name=None if is_urn(p["vm"]) else p["vm"], urn=p["vm"] if is_urn(p["vm"]) else None,
+                      required=True)
+    tree = fc.client.get(vm["uri"] + "/snapshots") or {}
+    flat = flatten(tree)
+    if p["details"]:
+        flat = [dict(fc.client.get(s["uri"]), parent_urn=s["parent_urn"]) for s in flat]
+    return {"changed": False, "vm_urn": vm["urn"], "tree": snake_keys(tree.get("rootSnapshots", [])),
+            "snapshots": snake_keys(flat), "current": snake_keys(tree.get("currentSnapshot"))}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_vm_migrate
+short_description: Put a FusionCompute VM on a host and its disks on a datastore (live migration)
+version_added: 0.1.0
+description:
+  - Declarative placement: the VM ends up on O(target_host) and/or its disks on O(target_datastore).
+  - A running VM is live-migrated; storage migration moves the disks while the VM runs.
+  - A VM already there reports no change. A target without capacity, without the VM's datastores or without
+    its DVS fails with the VRM error code before anything moves.
+author:
+  - fusioncompute.core maintainers (@fusioncompute)
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  name:
+    description: Exact name of the VM.
+    type: str
+  urn:
+    description: URN of the VM.
+    type: str
+  target_host:
+    description: Host (name, IP or URN) the VM should run on.
+    type: str
+  target_datastore:
+    description: Datastore (name or URN) all the VM's disks should be on.
+    type: str
+  disk_provisioning:
+    description: Provisioning of the moved disks; V(keep) leaves each disk as it is.
+    type: str
+    choices: [keep, thin, thick, thick_lazy]
+    default: keep
+  speed:
+    description: Storage migration speed in MB/s (at least 20).
+    type: int
+    default: 100
+"""
+
+EXAMPLES = r"""
+- name: Move web01 to another host
+  fusioncompute.core.fc_vm_migrate:
+    name: web01
+    target_host: cna-prod-02
+
+- name: Move its disks to the NFS datastore as thin disks
+  fusioncompute.core.fc_vm_migrate:
+    name: web01
+    target_datastore: nfs-images
+    disk_provisioning: thin
+"""
+
+RETURN = r"""
+vm:
+  description: The VM after the migration, snake_case.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import vm_view
+
+MIGRATE_TYPES = {"thin": 1, "thick": 2, "thick_lazy": 0}
+
+
+def main():
+    fc = FcModule(dict(
+        name=dict(type="str"), urn=dict(type="str"), target_host=dict(type="str"),
+        target_datastore=dict(type="str"),
+        disk_provisioning=dict(type="str", default="keep", choices=["keep", "thin", "thick", "thick_lazy"]),
+        speed=dict(type="int", default=100),
+    ), required_one_of=[("name", "urn"), ("target_host", "target_datastore")])
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    p = fc.params
+    if p["speed"] < 20:
+        raise FcError("speed must be at least 20 MB/s.")
+    vm = fc_lookup.vm(fc, name=None if p["urn"] else p["name"], urn=p["urn"], required=True, templates=False)
+    view = vm_view(vm)
+    before, after, plan, actions = {}, {}, [], []
+    if p["target_host"]:
+        host = fc_lookup.host(fc, p["target_host"])
+        if vm.get("hostUrn") != host["urn"]:
+            if vm.get("status") != "running":
+                raise FcError("%s is %s; only a running VM can be live-migrated to a host." % (vm["name"],
+                                                                                               vm.get("status")))
+            before["host"] = view["host"]
+            after["host"] = host["name"]
+            plan.append("live-migrate %s from %s to %s" % (vm["name"], view["host"], host["name"]))
+            actions.append(("POST", vm["uri"] + "/action/migrate", {"location": host["urn"]}))
+    if p["target_datastore"]:
+        ds = fc_lookup.datastore(fc, p["target_datastore"])
+        moves = []
+        for d in view["disks"]:
+            wrong_type = p["disk_provisioning"] == "thin" and not d["thin"] or \
+                p["disk_provisioning"] in ("thick", "thick_lazy") and d["thin"]
+            if d["datastore_urn"] != ds["urn"] or wrong_type:
+                move = {"volumeUrn": d["volume_urn"], "datastoreUrn": ds["urn"]}
+                if p["disk_provisioning"] != "keep":
+                    move["migrateType"] = MIGRATE_TYPES[p["disk_provisioning"]]
+                moves.append(move)
+        same_place = [m for m in moves if any(d["volume_urn"] == m["volumeUrn"] and d["datastore_urn"] == ds["urn"]
+                                              for d in view["disks"])]
+        if same_place:
+            raise FcError("Changing the provisioning of a disk already on %s needs a move through another "
+                          "datastore; VRM migrates disks between datastores only." % ds["name"])
+        if moves:
+            before["datastores"] = sorted({d["datastore"] for d in view["disks"]})
+            after["datastores"] = [ds["name"]]
+            plan.append("move %d disk(s) of %s to %s" % (len(moves), vm["name"], ds["name"]))
+            actions.append(("POST", vm["uri"] + "/action/migratevol", {"disks": moves, "speed": p["speed"]}))
+    if not actions:
+        return {"changed": False, "vm": view, "diff": {"before": {}, "after": {}}}
+    result = {"changed": True, "plan": plan, "diff": {"before": before, "after": after}}
+    if fc.check_mode:
+        result["vm"] = view
+        return result
+    for method, path, body in actions:
+        fc.call(method, path, body=body)
+    result["vm"] = vm_view(fc.client.get(vm["uri"]))
+    return result
+
+
+if __name__ == "__main__":
+    main()
