@@ -4,7 +4,8 @@ Contract (also in simulator/README.md):
 ``GET /_sim/about``; ``POST /_sim/reset``; ``POST|GET /_sim/snapshots``,
 ``POST /_sim/snapshots/{name}/restore``; ``GET /_sim/objects/{urn}``, ``GET /_sim/objects?kind=``;
 ``GET|DELETE /_sim/requests``; ``POST|GET|DELETE /_sim/faults[/{id}]``; ``GET /_sim/clock``,
-``POST /_sim/clock/advance``; ``POST /_sim/hosts/{urn}/fail|recover``; ``GET /_sim/dashboard.json``.
+``POST /_sim/clock/advance``; ``POST /_sim/hosts/{urn}/fail|recover``; ``POST /_sim/nas_exports`` (NFS exports the simulated
+storage network offers); ``GET /_sim/dashboard.json``.
 """
 
 import os
@@ -133,6 +134,13 @@ def _route(engine, method, path, query, body):
         else:
             policies.host_recover(engine, urn)
         return record(engine, engine.get(urn))
+    if head == "nas_exports" and method == "POST":
+        from vrmsim import storage
+        ip, path = body.get("ip"), body.get("path")
+        if not ip or not path or not str(path).startswith("/"):
+            return _err(400, "Give ip and an absolute path of the NFS export.")
+        storage.register_nas_export(engine, ip, path, body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY))
+        return {"ok": True, "nas_exports": engine.store.meta.get("nas_exports", {})}
     if head == "dashboard.json" and method == "GET":
         return dashboard.data(engine)
     return _err(404, "Unknown control API call %s %s." % (method, path), "10000008")

@@ -118,12 +118,16 @@ def check_space(engine, ds, extra_mb):
 # -- storage resources and units -----------------------------------------------------------------
 
 def _units_for(engine, sres):
-    """Storage units a resource offers: NAS exports from the simulated export table (or the
-    vrmsim-only ``sharePath`` of the request); SAN resources offer one LUN."""
+    """Storage units a resource offers: NAS exports from the simulated export table (built in, plus
+    exports registered through ``POST /_sim/nas_exports``, plus the vrmsim-only ``sharePath`` of the
+    request); SAN resources offer one LUN."""
     out = []
     if sres.data["storageType"] == "NAS":
         ip = (sres.data.get("dataChannel") or [{}])[0].get("ip", "")
         exports = list(NAS_EXPORTS.get(ip, []))
+        for extra in engine.store.meta.get("nas_exports", {}).get(ip, []):
+            if extra[0] not in [p for p, _c in exports]:
+                exports.append(tuple(extra))
         extra = sres.sim.get("share_path")
         if extra and extra not in [p for p, _c in exports]:
             exports.append((extra, DEFAULT_NAS_CAPACITY))
@@ -798,3 +802,16 @@ def volume_io(engine, req):
     task = engine.start_task("ModifyIOpropertyTask", vol.urn, vol.data["name"],
                              done=("vol_status", {"status": "USE", "fields": fields}), user=req.session["user"])
     return engine.task_ref(task)
+
+
+def register_nas_export(engine, ip, path, capacity_gb=DEFAULT_NAS_CAPACITY):
+    """Tell vrmsim's simulated storage network that ``ip`` exports ``path`` (control API)."""
+    exports = dict(engine.store.meta.get("nas_exports", {}))
+    items = [e for e in exports.get(ip, []) if e[0] != path]
+    items.append([path, int(capacity_gb)])
+    exports[ip] = items
+    engine.store.set_meta("nas_exports", exports)
+    for sres in engine.all("storageresources"):
+        if sres.data["storageType"] == "NAS" and (sres.data.get("dataChannel") or [{}])[0].get("ip") == ip \
+                and sres.sim.get("hosts"):
+            _sres_connect(engine, type("T", (), {"data": {"entityUrn": sres.urn}})(), list(sres.sim["hosts"]))

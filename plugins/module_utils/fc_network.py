@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Normalisation of VLAN lists and bandwidth values, so comparisons with VRM never flap."""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+
+_BW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bit/s|bps|b/s|bit)?\s*$", re.I)
+_FACTOR = {"": 1.0, "k": 0.001, "m": 1.0, "g": 1000.0, "t": 1000000.0}
+
+
+def mbit(value, field):
+    """A bandwidth as integer Mbit/s: 100, "100", "100M", "1G", "1.5Gbps", "500kbit/s" (rounded up)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise FcError("%s must be a bandwidth, not a boolean." % field)
+    if isinstance(value, (int, float)):
+        number, unit = float(value), ""
+    else:
+        m = _BW.match(str(value))
+        if not m:
+            raise FcError("%s %r is not a bandwidth (use Mbit/s, or a value like 100M or 1G)." % (field, value))
+        number, unit = float(m.group(1)), m.group(2).lower()
+    mb = number * _FACTOR[unit]
+    out = int(mb) if mb == int(mb) else int(mb) + 1
+    if out < 0:
+        raise FcError("%s must not be negative." % field)
+    return out
+
+
+def vlan_ranges(value, field="vlan_range"):
+    """VLANs given as "10-20,30", a list of ints/strings, or mixed -> sorted merged [(a, b), ...]."""
+    if value is None:
+        return None
+    parts = []
+    items = value if isinstance(value, list) else str(value).split(",")
+    for item in items:
+        text = str(item).strip().replace(" ", "")
+        if not text:
+            continue
+        m = re.match(r"^(\d+)(?:-(\d+))?$", text)
+        if not m:
+            raise FcError("%s entry %r is not a VLAN or a range like 10-20." % (field, item))
+        a = int(m.group(1))
+        b = int(m.group(2)) if m.group(2) else a
+        if a > b:
+            raise FcError("%s range %s is reversed." % (field, text))
+        if not (1 <= a <= 4094 and 1 <= b <= 4094):
+            raise FcError("%s VLAN %s is outside 1-4094." % (field, text))
+        parts.append((a, b))
+    if not parts:
+        raise FcError("%s is empty." % field)
+    parts.sort()
+    merged = [list(parts[0])]
+    for a, b in parts[1:]:
+        if a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [tuple(x) for x in merged]
+
+
+def vlan_text(ranges):
+    """[(10, 20), (30, 30)] -> "10-20,30" (VRM's vlanRange form)."""
+    return ",".join("%d" % a if a == b else "%d-%d" % (a, b) for a, b in ranges)
+
+
+def shaping(direction, current=None):
+    """Normalise {average, peak, burst} (Mbit/s, Mbit): peak and burst default to the average, as VRM does."""
+    if direction is None:
+        return None
+    avg = mbit(direction.get("average"), "average")
+    peak = mbit(direction.get("peak"), "peak")
+    burst = mbit(direction.get("burst"), "burst")
+    if avg is None and (peak or burst):
+        raise FcError("peak and burst need average.")
+    if avg == 0 or avg is None:
+        return {"average": 0, "peak": 0, "burst": 0} if avg == 0 else None
+    peak = avg if peak is None else peak
+    burst = avg if burst is None else burst
+    if peak < avg:
+        raise FcError("peak (%d) must be at least average (%d)." % (peak, avg))
+    return {"average": avg, "peak": peak, "burst": burst}

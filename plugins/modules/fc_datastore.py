@@ -1,0 +1,318 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_datastore
+short_description: Manage FusionCompute datastores (NFS exports or storage units) and their hosts
+version_added: 0.1.0
+description:
+  - Creates a datastore from an NFS export (registering the NFS server as a NAS storage resource and connecting
+    the hosts when needed) or from a storage unit (LUN) the hosts already see, and associates it with O(hosts).
+  - Updates name and description, associates added hosts, and dissociates hosts not listed when
+    O(hosts_remove_unmanaged=true).
+  - Deletes a datastore; VRM refuses while volumes are on it.
+  - Returns capacity, used (real) and provisioned space.
+author:
+  - fusioncompute.core maintainers (@fusioncompute)
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  name:
+    description: Name of the datastore.
+    type: str
+    required: true
+  state:
+    description: V(present) or V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+  type:
+    description: Where a new datastore comes from.
+    type: str
+    choices: [nfs, storage_unit]
+    default: nfs
+  nfs:
+    description: The NFS export, for O(type=nfs).
+    type: dict
+    suboptions:
+      server:
+        description: IP address of the NFS server.
+        type: str
+        required: true
+      path:
+        description: Exported path.
+        type: str
+        required: true
+  storage_unit:
+    description: Storage unit (name or URN), for O(type=storage_unit).
+    type: str
+  hosts:
+    description: Hosts (names, IPs or URNs) the datastore is associated with. Required to create it.
+    type: list
+    elements: str
+  hosts_remove_unmanaged:
+    description: Dissociate the hosts not in O(hosts) (refused by VRM for hosts running VMs with disks there).
+    type: bool
+    default: false
+  description:
+    description: Description.
+    type: str
+  warning_threshold_percent:
+    description:
+      - Warn (and return RV(over_threshold)) when the real used space exceeds this percentage of the capacity.
+        VRM has no per-datastore threshold setting; this is checked by the module.
+    type: int
+  refresh_space:
+    description: Ask VRM to refresh the datastore's real free space (reclaimed space shows afterwards). Always a change.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: An NFS datastore for images on every dev host
+  fusioncompute.core.fc_datastore:
+    name: nfs-iso
+    type: nfs
+    nfs:
+      server: 198.51.100.210
+      path: /export/iso
+    hosts:
+      - cna-dev-01
+      - cna-dev-02
+      - cna-dev-03
+    warning_threshold_percent: 80
+"""
+
+RETURN = r"""
+datastore:
+  description: The datastore (name, urn, type, hosts, capacity_gb, used_gb, provisioned_gb, free_gb, status).
+  returned: always
+  type: dict
+over_threshold:
+  description: Whether the used space exceeds O(warning_threshold_percent).
+  returned: when warning_threshold_percent is set
+  type: bool
+"""
+
+import ipaddress
+
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
+
+
+def ds_view(d, host_names=None):
+    cap = d.get("actualCapacityGB", d.get("capacityGB"))
+    free = d.get("actualFreeSizeGB", d.get("freeSizeGB"))
+    ids = [str(h).rsplit(":", 1)[-1] for h in d.get("hosts") or []]
+    return {"name": d.get("name"), "urn": d.get("urn"), "description": d.get("description", ""),
+            "type": d.get("storageType"), "status": d.get("status"),
+            "hosts": sorted(host_names.get(i, i) for i in ids) if host_names is not None else ids,
+            "capacity_gb": cap, "free_gb": free, "used_gb": (cap - free) if cap is not None and free is not None
+            else None, "provisioned_gb": d.get("usedSizeGB"), "storage_unit": d.get("suName")}
+
+
+class Datastore(Resource):
+    kind = "datastore"
+
+    def __init__(self, fc):
+        super(Datastore, self).__init__(fc)
+        self._hosts = None
+
+    def validate(self):
+        p = self.params
+        if p["nfs"]:
+            try:
+                ipaddress.ip_address(p["nfs"]["server"])
+            except ValueError:
+                raise FcError("nfs.server %r must be an IP address." % p["nfs"]["server"])
+            if not p["nfs"]["path"].startswith("/"):
+                raise FcError("nfs.path must be an absolute path.")
+        t = p["warning_threshold_percent"]
+        if t is not None and not 1 <= t <= 100:
+            raise FcError("warning_threshold_percent must be between 1 and 100.")
+
+    def all_hosts(self):
+        if self._hosts is None:
+            self._hosts = self.client.list_all(self.fc.site_uri + "/hosts", "hosts")
+        return self._hosts
+
+    def host_names(self):
+        return {h["urn"].rsplit(":", 1)[1]: h["name"] for h in self.all_hosts()}
+
+    def host(self, ref):
+        for h in self.all_hosts():
+            if ref in (h["urn"], h["name"], h["ip"]):
+                return h
+        raise FcError("Host %r not found." % ref)
+
+    def find(self):
+        obj = fc_lookup.datastore(self.fc, self.params["name"], required=False)
+        return self.client.get(obj["uri"]) if obj else None
+
+    def reread(self, obj):
+        return self.find()
+
+    def view(self, obj):
+        v = ds_view(obj, self.host_names())
+        return {k: v[k] for k in ("name", "description", "hosts")}
+
+    def returned(self, obj):
+        return ds_view(obj, self.host_names())
+
+    def desired(self):
+        p = self.params
+        hosts = sorted(self.host(h)["name"] for h in p["hosts"]) if p["hosts"] is not None else None
+        return {"name": p["name"], "description": p["description"], "hosts": hosts}
+
+    def compare(self, current, desired):
+        changes = {}
+        if desired.get("description") is not None and desired["description"] != current["description"]:
+            changes["description"] = desired["description"]
+        if desired.get("hosts") is not None:
+            want = set(desired["hosts"])
+            have = set(current["hosts"])
+            if want - have or (self.params["hosts_remove_unmanaged"] and have - want):
+                changes["hosts"] = sorted(want if self.params["hosts_remove_unmanaged"] else want | have)
+        return changes
+
+    # -- create ----------------------------------------------------------------------------------
+    def _nas_resource(self):
+        server = self.params["nfs"]["server"]
+        for r in self.client.paged(self.fc.site_uri + "/storageresources", "storageResources"):
+            if r.get("storageType") == "NAS" and any(c.get("ip") == server for c in r.get("dataChannel") or []):
+                return r
+        return None
+
+    def _unit_for(self, host_urn):
+        p = self.params
+        units = (self.client.get(self.fc.site_uri + "/storageunits", params={
+            "hostUrn": host_urn, "useState": "all", "deviceType": "0"}) or {}).get("storageUnits", [])
+        if p["type"] == "nfs":
+            name = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"])
+            unit = exact(units, name, "storage units")
+            if unit is None:
+                raise FcError("Host %s does not see the NFS export %s after connecting to the server; check the "
+                              "export and its access rules." % (host_urn, name))
+            return unit
+        ref = p["storage_unit"]
+        unit = next((u for u in units if ref in (u.get("urn"), u.get("name"))), None)
+        if unit is None:
+            raise FcError("Host %s does not see the storage unit %s." % (host_urn, ref))
+        return unit
+
+    def plan_create(self, desired):
+        p = self.params
+        if not p["hosts"]:
+            raise FcError("hosts is required to create a datastore (VRM creates it through a host).")
+        if p["type"] == "nfs" and not p["nfs"]:
+            raise FcError("type=nfs needs nfs.server and nfs.path.")
+        if p["type"] == "storage_unit" and not p["storage_unit"]:
+            raise FcError("type=storage_unit needs storage_unit.")
+        hosts = [self.host(h) for h in p["hosts"]]
+        steps = []
+        if p["type"] == "nfs":
+            res = self._nas_resource()
+            if res is None:
+                body = {"name": "nfs-%s" % p["nfs"]["server"], "storageType": "NAS", "vender": "OTHER",
+                        "deviceType": "OTHER", "dataChannel": [{"ip": p["nfs"]["server"]}],
+                        "hostUrn": [h["urn"] for h in hosts]}
+                steps.append(Step("register NFS server %s as storage resource %s" % (p["nfs"]["server"], body["name"]),
+                                  lambda: self.fc.call("POST", self.fc.site_uri + "/storageresources", body=body)))
+            else:
+                detail = self.client.get(res["uri"])
+                connected = {h["urn"] for h in detail.get("hostUrns") or []}
+                for h in hosts:
+                    if h["urn"] not in connected:
+                        steps.append(Step("connect host %s to NFS server %s" % (h["name"], p["nfs"]["server"]),
+                                          lambda h=h, uri=res["uri"]: self.fc.call(
+                                              "POST", uri + "/action/connect", body={"hostUrn": h["urn"]})))
+
+        def create():
+            unit = self._unit_for(hosts[0]["urn"])
+            body = {"hostUrn": hosts[0]["urn"], "storageUnitUrn": unit["urn"], "name": p["name"], "useType": 1}
+            if p["description"] is not None:
+                body["description"] = p["description"]
+            answer = self.fc.call("POST", self.fc.site_uri + "/datastores", body=body)
+            for h in hosts[1:]:
+                self.fc.call("POST", self.fc.site_uri + "/datastores",
+                             body={"hostUrn": h["urn"], "storageUnitUrn": unit["urn"], "useType": 1})
+            return answer
+        steps.append(Step("create datastore %s on %s" % (p["name"], ", ".join(h["name"] for h in hosts)), create))
+        return steps
+
+    def plan_update(self, obj, current, changes):
+        steps = []
+        uri = obj["uri"]
+        if "description" in changes:
+            steps.append(Step("update the description of %s" % obj["name"],
+                              lambda: self.fc.call("PUT", uri, body={"description": changes["description"]})))
+        if "hosts" in changes:
+            want = set(changes["hosts"])
+            have = set(current["hosts"])
+            unit_urn = obj.get("suUrn")
+            for name in sorted(want - have):
+                h = self.host(name)
+                steps.append(Step("associate %s with host %s" % (obj["name"], name),
+                                  lambda h=h: self.fc.call("POST", self.fc.site_uri + "/datastores", body={
+                                      "hostUrn": h["urn"], "storageUnitUrn": unit_urn, "useType": 1})))
+            for name in sorted(have - want):
+                h = self.host(name)
+                steps.append(Step("dissociate %s from host %s" % (obj["name"], name),
+                                  lambda h=h: self.fc.call("DELETE", uri, params={"hostUrn": h["urn"]})))
+        return steps
+
+    def plan_delete(self, obj):
+        return [Step("delete datastore %s" % obj["name"], lambda: self.fc.call("DELETE", obj["uri"]))]
+
+
+def main():
+    fc = FcModule(dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        type=dict(type="str", default="nfs", choices=["nfs", "storage_unit"]),
+        nfs=dict(type="dict", options=dict(server=dict(type="str", required=True), path=dict(type="str", required=True))),
+        storage_unit=dict(type="str"), hosts=dict(type="list", elements="str"),
+        hosts_remove_unmanaged=dict(type="bool", default=False), description=dict(type="str"),
+        warning_threshold_percent=dict(type="int"), refresh_space=dict(type="bool", default=False),
+    ))
+    fc.run(lambda: run(fc))
+
+
+def run(fc):
+    ds = Datastore(fc)
+    result = ds.run()
+    p = fc.params
+    if p["state"] == "present" and result.get("datastore", {}).get("urn"):
+        if p["refresh_space"]:
+            result["changed"] = True
+            result.setdefault("plan", []).append("refresh the real free space of %s" % p["name"])
+            if not fc.check_mode:
+                fc.call("POST", fc.site_uri + "/datastores/action/refresh",
+                        body={"datastoreUrns": [result["datastore"]["urn"]]})
+                result["datastore"] = ds.returned(fc.client.get(urn_to_uri(result["datastore"]["urn"])))
+        t = p["warning_threshold_percent"]
+        d = result["datastore"]
+        if t is not None and d.get("capacity_gb"):
+            over = 100.0 * (d["used_gb"] or 0) / d["capacity_gb"] > t
+            result["over_threshold"] = over
+            if over:
+                fc.warn("Datastore %s uses %s of %s GB, more than %d%%." % (d["name"], d["used_gb"],
+                                                                          d["capacity_gb"], t))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fc_host
+short_description: Add, move, maintain, power and remove FusionCompute CNA hosts
+version_added: 0.1.0
+description:
+  - Adds a CNA host to a cluster by its management IP (with its BMC details), moves it between clusters,
+    renames it, puts it into or out of maintenance mode, powers it on or off through its BMC, and removes it.
+  - Entering maintenance mode with O(maintenance_evacuate=true) migrates the host's VMs away and waits for them
+    (up to O(timeout)); VMs that cannot move make the module fail, naming them.
+author:
+  - fusioncompute.core maintainers (@fusioncompute)
+extends_documentation_fragment:
+  - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  ip:
+    description: Management IP of the host. Required to add a host; also identifies it.
+    type: str
+  name:
+    description: Name of the host (identifies it when O(ip) is not given; sets the name when adding).
+    type: str
+  cluster:
+    description: Cluster (name or URN) the host belongs to. Omit to leave it where it is (or, when adding, at site level).
+    type: str
+  description:
+    description: Description.
+    type: str
+  bmc_ip:
+    description: BMC address (needed for power on).
+    type: str
+  bmc_username:
+    description: BMC user.
+    type: str
+  bmc_password:
+    description: BMC password (write-only; never compared).
+    type: str
+  maintenance:
+    description: V(true) puts the host into maintenance mode, V(false) takes it out.
+    type: bool
+  maintenance_evacuate:
+    description: When entering maintenance mode, migrate the host's VMs away and wait for them.
+    type: bool
+    default: true
+  power_state:
+    description: Power the host on (through its BMC) or off (safely; a host running VMs refuses).
+    type: str
+    choices: [powered-on, powered-off]
+  force:
+    description: With O(state=absent), remove the host even when VMs are registered on it.
+    type: bool
+    default: false
+  state:
+    description: V(present) or V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+"""
+
+EXAMPLES = r"""
+- name: Add a CNA host to the dev cluster
+  fusioncompute.core.fc_host:
+    ip: 198.51.100.31
+    name: cna-dev-04
+    cluster: cluster-dev
+    bmc_ip: 198.51.100.131
+    bmc_username: root
+    bmc_password: "{{ vault_bmc_password }}"
+
+- name: Empty it for hardware work
+  fusioncompute.core.fc_host:
+    name: cna-dev-04
+    maintenance: true
+    timeout: 1800
+"""
+
+RETURN = r"""
+host:
+  description: The host (name, urn, ip, cluster, status, maintenance, cpu and memory capacity and use, vm_count).
+  returned: always
+  type: dict
+"""
+
+import ipaddress
+
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
+
+
+def host_view(h):
+    cpu = h.get("cpuResource") or {}
+    mem = h.get("memResource") or {}
+    return {"name": h.get("name"), "urn": h.get("urn"), "ip": h.get("ip"), "cluster": h.get("clusterName") or None,
+            "cluster_urn": h.get("clusterUrn") or None, "description": h.get("description", ""),
+            "status": h.get("status"), "maintenance": bool(h.get("isMaintaining")),
+            "power_state": "powered-off" if h.get("status") == "poweroff" else "powered-on",
+            "bmc_ip": h.get("bmcIp") or None, "bmc_username": h.get("bmcUserName") or None,
+            "cpu_cores": h.get("cpuQuantity"), "cpu_mhz": h.get("cpuMHz"), "memory_mb": h.get("memQuantityMB"),
+            "cpu_total_mhz": cpu.get("totalSizeMHz"), "cpu_allocated_mhz": cpu.get("allocatedSizeMHz"),
+            "memory_total_mb": mem.get("totalSizeMB"), "memory_allocated_mb": mem.get("allocatedSizeMB"),
+            "vm_count": h.get("vmCount")}
+
+
+class Host(Resource):
+    kind = "host"
+
+    def validate(self):
+        p = self.params
+        if not p["ip"] and not p["name"]:
+            raise FcError("Give ip or name to identify the host.")
+        for k in ("ip", "bmc_ip"):
+            if p[k]:
+                try:
+                    ipaddress.ip_address(p[k])
+                except ValueError:
+                    raise FcError("%s %r is not an IP address." % (k, p[k]))
+
+    def find(self):
+        p = self.params
+        hosts = self.client.list_all(self.fc.site_uri + "/hosts", "hosts")
+        by_ip = exact(hosts, p["ip"], "hosts", field="ip") if p["ip"] else None
+        if by_ip is not None:
+            return by_ip
+        if p["name"] and not p["ip"]:
+            return exact(hosts, p["name"], "hosts")
+        return None
+
+    def reread(self, obj):
+        return self.find()
+
+    def view(self, obj):
+        v = host_view(obj)
+        return {k: v[k] for k in ("name", "cluster", "description", "maintenance", "power_state", "bmc_ip",
+                                  "bmc_username")}
+
+    def returned(self, obj):
+        return host_view(obj)
+
+    def desired(self):
+        p = self.params
+        cluster = None
+        if p["cluster"]:
+            cluster = fc_lookup.cluster(self.fc, p["cluster"])["name"]
+        return {"name": p["name"], "cluster": cluster, "description": p["description"],
+                "maintenance": p["maintenance"], "power_state": p["power_state"], "bmc_ip": p["bmc_ip"],
+                "bmc_username": p["bmc_username"]}
+
+    def plan_create(self, desired):
+        p = self.params
+        if not p["ip"]:
+            raise FcError("Host %s is not managed by the VRM; give its ip to add it." % p["name"])
+        body = {"ip": p["ip"]}
+        for opt, key in (("name", "name"), ("description", "description"), ("bmc_ip", "bmcIp"),
+                         ("bmc_username", "bmcUserName"), ("bmc_password", "bmcPassword")):
+            if p[opt] is not None:
+                body[key] = p[opt]
+        if p["cluster"]:
+            body["clusterUrn"] = fc_lookup.cluster(self.fc, p["cluster"])["urn"]
+        steps = [Step("add host %s%s" % (p["ip"], " to cluster %s" % p["cluster"] if p["cluster"] else ""),
+                      lambda: self.fc.call("POST", self.fc.site_uri + "/hosts", body=body))]
+        if p["maintenance"]:
+            steps.append(Step("enter maintenance mode", lambda: self._maintenance(self.find(), True)))
+        return steps
+
+    def plan_update(self, obj, current, changes):
+        p = self.params
+        steps = []
+        uri = obj["uri"]
+        if "cluster" in changes:
+            target = fc_lookup.cluster(self.fc, p["cluster"])
+            steps.append(Step("move %s from %s to %s" % (obj["name"], current["cluster"], target["name"]),
+                              lambda: self.fc.call("POST", uri + "/action/move", body={"clusterUrn": target["urn"]})))
+        put = {}
+        for k, f in (("name", "name"), ("description", "description"), ("bmc_ip", "bmcIp"),
+                     ("bmc_username", "bmcUserName")):
+            if k in changes:
+                put[f] = changes[k]
+        if put:
+            if p["bmc_password"] and ("bmcIp" in put or "bmcUserName" in put):
+                put["bmcPassword"] = p["bmc_password"]
+            steps.append(Step("modify %s: %s" % (obj["name"], ", ".join(sorted(put))),
+                              lambda: self.fc.call("PUT", uri, body=put)))
+        if changes.get("power_state") == "powered-on":
+            steps.append(Step("power on %s" % obj["name"], lambda: self.fc.call("POST", uri + "/action/poweron")))
+        if "maintenance" in changes:
+            steps.append(Step("%s maintenance mode" % ("enter" if changes["maintenance"] else "exit"),
+                              lambda: self._maintenance(obj, changes["maintenance"])))
+        if changes.get("power_state") == "powered-off":
+            steps.append(Step("power off %s" % obj["name"],
+                              lambda: self.fc.call("POST", uri + "/action/poweroff", body={"mode": "safe"})))
+        return steps
+
+    def _maintenance(self, obj, on):
+        uri = obj["uri"]
+        if not on:
+            self.fc.call("POST", uri + "/action/exitMaintenanceMode")
+            return
+        self.fc.call("POST", uri + "/action/enterMaintenanceMode")
+        if self.params["maintenance_evacuate"]:
+            self.fc.call("POST", uri + "/action/MigrateAllVms")
+
+    def plan_delete(self, obj):
+        params = {"isForce": 1} if self.params["force"] else None
+        return [Step("remove host %s (%s)" % (obj["name"], obj["ip"]),
+                     lambda: self.fc.call("DELETE", obj["uri"], params=params))]
+
+
+def main():
+    fc = FcModule(dict(
+        ip=dict(type="str"), name=dict(type="str"), cluster=dict(type="str"), description=dict(type="str"),
+        bmc_ip=dict(type="str"), bmc_username=dict(type="str"), bmc_password=dict(type="str", no_log=True),
+        maintenance=dict(type="bool"), maintenance_evacuate=dict(type="bool", default=True),
+        power_state=dict(type="str", choices=["powered-on", "powered-off"]),
+        force=dict(type="bool", default=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    ))
+    fc.run(lambda: Host(fc).run())
+
+
+if __name__ == "__main__":
+    main()
