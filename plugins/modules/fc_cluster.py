@@ -143,54 +143,8 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import is_urn
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-
-LIMEN = {1: 1, 2: 3, 3: 5, 4: 7, 5: 9}
-LIMEN_BACK = {v: k for k, v in LIMEN.items()}
-DRS_LEVEL = {"manual": 1, "automatic": 3}
-FACTOR = {"cpu": 1, "memory": 2, "cpu_and_memory": 3}
-POWER_LEVEL = {"manual": 1, "automatic": 2}
-POLICY = {"reserve_resources": 0, "tolerate_host_failures": 1, "failover_hosts": 2}
-HOST_POLICY = {"restart_on_original_host": 1, "ha": 2}
-
-
-def _hour0(items):
-    for it in items or []:
-        if it.get("fragmentTime") == 0:
-            return it.get("limen")
-    return None
-
-
-def _inv(table, value):
-    for k, v in table.items():
-        if v == value:
-            return k
-    return None
-
-
-def cluster_view(c):
-    drs = c.get("drsSetting") or {}
-    ha = c.get("haSetting") or c.get("haResSetting") or {}
-    acs = ha.get("accessControlSetting") or {}
-    power = drs.get("powerLevel", 0)
-    return {
-        "name": c.get("name"), "urn": c.get("urn"), "description": c.get("description", ""),
-        "memory_overcommit": bool(c.get("isMemOvercommit")),
-        "drs": {"enabled": bool(c.get("isEnableDrs")), "level": _inv(DRS_LEVEL, drs.get("drsLevel")),
-                "threshold": LIMEN_BACK.get(_hour0(drs.get("drsFragmentLimen"))),
-                "factor": _inv(FACTOR, drs.get("factor"))},
-        "dpm": {"enabled": power != 0, "level": _inv(POWER_LEVEL, power),
-                "threshold": LIMEN_BACK.get(_hour0(drs.get("powerFragmentLimen")))},
-        "ha": {"enabled": bool(c.get("isEnableHa")),
-               "host_failure_policy": _inv(HOST_POLICY, (ha.get("hostRelatedFaultResponse") or {}).get(
-                   "hostFaultResponse")),
-               "admission_control": {"enabled": bool(ha.get("isAccessControl")),
-                                     "policy": _inv(POLICY, acs.get("accessControlPolicy")),
-                                     "cpu_reservation_percent": acs.get("cpuReservation"),
-                                     "memory_reservation_percent": acs.get("memoryReservation"),
-                                     "host_failures": acs.get("hostsFaultQuantity")}},
-        "cpu_total_mhz": (c.get("cpuResource") or {}).get("totalSizeMHz"),
-        "memory_total_mb": (c.get("memResource") or {}).get("totalSizeMB"),
-    }
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import (
+    DRS_LEVEL, FACTOR, HOST_POLICY, LIMEN, POLICY, POWER_LEVEL, cluster_view)
 
 
 def _strip(d):
@@ -293,9 +247,10 @@ class Cluster(Resource):
             acs = {}
             if "policy" in ac:
                 acs["accessControlPolicy"] = POLICY[ac["policy"]]
-            for k, f in (("cpu_reservation_percent", "cpuReservation"), ("memory_reservation_percent",
-                                                                       "memoryReservation"),
-                         ("host_failures", "hostsFaultQuantity")):
+            pairs = (("cpu_reservation_percent", "cpuReservation"),
+                     ("memory_reservation_percent", "memoryReservation"),
+                     ("host_failures", "hostsFaultQuantity"))
+            for k, f in pairs:
                 if k in ac:
                     acs[f] = ac[k]
             if acs:

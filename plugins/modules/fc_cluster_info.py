@@ -39,7 +39,7 @@ clusters:
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_cluster import cluster_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import cluster_view
 
 
 def main():

@@ -111,17 +111,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-
-
-def ds_view(d, host_names=None):
-    cap = d.get("actualCapacityGB", d.get("capacityGB"))
-    free = d.get("actualFreeSizeGB", d.get("freeSizeGB"))
-    ids = [str(h).rsplit(":", 1)[-1] for h in d.get("hosts") or []]
-    return {"name": d.get("name"), "urn": d.get("urn"), "description": d.get("description", ""),
-            "type": d.get("storageType"), "status": d.get("status"),
-            "hosts": sorted(host_names.get(i, i) for i in ids) if host_names is not None else ids,
-            "capacity_gb": cap, "free_gb": free, "used_gb": (cap - free) if cap is not None and free is not None
-            else None, "provisioned_gb": d.get("usedSizeGB"), "storage_unit": d.get("suName")}
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import ds_view
 
 
 class Datastore(Resource):
@@ -309,8 +299,8 @@ def run(fc):
             over = 100.0 * (d["used_gb"] or 0) / d["capacity_gb"] > t
             result["over_threshold"] = over
             if over:
-                fc.warn("Datastore %s uses %s of %s GB, more than %d%%." % (d["name"], d["used_gb"],
-                                                                          d["capacity_gb"], t))
+                fc.warn("Datastore %s uses %s of %s GB, more than %d%%." % (
+                    d["name"], d["used_gb"], d["capacity_gb"], t))
     return result
 
 

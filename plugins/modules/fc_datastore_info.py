@@ -46,7 +46,7 @@ datastores:
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_datastore import ds_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import ds_view
 
 
 def main():

@@ -107,27 +107,7 @@ dvs:
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-
-TYPES = {"vswitch": 0, "sriov": 2, "user_mode": 4}
-QOS = {"shares": 0, "reservation": 1}
-
-
-def _inv(table, value):
-    for k, v in table.items():
-        if v == value:
-            return k
-    return None
-
-
-def dvs_view(d):
-    return {"name": d.get("name"), "urn": d.get("urn"), "description": d.get("description", ""),
-            "type": _inv(TYPES, d.get("type")), "mtu": d.get("mtu"), "igmp_snooping": bool(d.get("isIgmpSnooping")),
-            "io_control": _inv(QOS, d.get("qosType")),
-            "uplinks": sorted(({"host": u.get("hostName"), "port": u.get("portName"), "host_urn": u.get("hostUrn"),
-                                "port_urn": u.get("portUrn")} for u in d.get("hostPortSet") or []),
-                              key=lambda u: (u["host"] or "", u["port"] or "")),
-            "vlan_pools": [{"start": v.get("startVlanId"), "end": v.get("endVlanId")} for v in d.get("vlanPoolSet") or []],
-            "portgroup_count": d.get("portGroupNum")}
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import DVS_QOS as QOS, DVS_TYPES as TYPES, dvs_view
 
 
 class Dvs(Resource):

@@ -38,7 +38,7 @@ dvss:
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_dvs import dvs_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import dvs_view
 
 
 def main():

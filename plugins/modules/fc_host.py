@@ -99,20 +99,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-
-
-def host_view(h):
-    cpu = h.get("cpuResource") or {}
-    mem = h.get("memResource") or {}
-    return {"name": h.get("name"), "urn": h.get("urn"), "ip": h.get("ip"), "cluster": h.get("clusterName") or None,
-            "cluster_urn": h.get("clusterUrn") or None, "description": h.get("description", ""),
-            "status": h.get("status"), "maintenance": bool(h.get("isMaintaining")),
-            "power_state": "powered-off" if h.get("status") == "poweroff" else "powered-on",
-            "bmc_ip": h.get("bmcIp") or None, "bmc_username": h.get("bmcUserName") or None,
-            "cpu_cores": h.get("cpuQuantity"), "cpu_mhz": h.get("cpuMHz"), "memory_mb": h.get("memQuantityMB"),
-            "cpu_total_mhz": cpu.get("totalSizeMHz"), "cpu_allocated_mhz": cpu.get("allocatedSizeMHz"),
-            "memory_total_mb": mem.get("totalSizeMB"), "memory_allocated_mb": mem.get("allocatedSizeMB"),
-            "vm_count": h.get("vmCount")}
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import host_view
 
 
 class Host(Resource):

@@ -46,7 +46,7 @@ hosts:
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_host import host_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import host_view
 
 
 def main():

@@ -10,8 +10,8 @@ module: fc_portgroup
 short_description: Manage port groups of a FusionCompute distributed virtual switch
 version_added: 0.1.0
 description:
-  - Creates, updates and deletes a port group on a DVS: access VLAN or trunk VLAN ranges, inbound and outbound
-    bandwidth limits (average, peak, burst) and priority.
+  - Creates, updates and deletes a port group on a DVS, with its access VLAN or trunk VLAN ranges, inbound and
+    outbound bandwidth limits (average, peak, burst) and priority.
   - Values are compared in normalised units (Mbit/s, merged VLAN ranges, peak and burst defaulting to the
     average as VRM does), so a second run reports no change.
   - VRM refuses to delete a port group used by VM NICs.
@@ -114,20 +114,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import shaping, vlan_ranges, vlan_text
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-
-
-def pg_view(pg, dvs_name=None):
-    def direction(d):
-        avg = pg.get(d + "Limit") or 0
-        if not avg:
-            return {"average": 0, "peak": 0, "burst": 0}
-        return {"average": avg, "peak": pg.get(d + "PeakLimit") or avg, "burst": pg.get(d + "BurstSize") or avg}
-    trunk = pg.get("portType") == 1
-    return {"name": pg.get("name"), "urn": pg.get("urn"), "dvs": dvs_name, "description": pg.get("description", ""),
-            "port_type": "trunk" if trunk else "access", "vlan_id": None if trunk else pg.get("vlanId"),
-            "vlan_range": vlan_text(vlan_ranges(pg["vlanRange"])) if trunk and pg.get("vlanRange") else None,
-            "tx": direction("tx"), "rx": direction("rx"), "priority": pg.get("priority") or None,
-            "nic_count": pg.get("vspNum")}
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import pg_view
 
 
 class PortGroup(Resource):
@@ -222,7 +209,7 @@ def main():
     fc = FcModule(dict(
         name=dict(type="str", required=True), dvs=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
-        description=dict(type="str"), port_type=dict(type="str", default="access", choices=["access", "trunk"]),
+        description=dict(type="str"), port_type=dict(type="str", choices=["access", "trunk"]),
         vlan_id=dict(type="int"), vlan_range=dict(type="raw"),
         tx=dict(type="dict", options=shape), rx=dict(type="dict", options=shape), priority=dict(type="int"),
     ))

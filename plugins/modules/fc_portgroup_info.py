@@ -43,7 +43,7 @@ portgroups:
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_portgroup import pg_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import pg_view
 
 
 def main():

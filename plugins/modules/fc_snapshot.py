@@ -92,19 +92,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import AmbiguousName, is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-
-
-def flatten(tree):
-    out = []
-
-    def walk(nodes, parent):
-        for n in nodes or []:
-            item = {k: v for k, v in n.items() if k != "childSnapshots"}
-            item["parent_urn"] = parent
-            out.append(item)
-            walk(n.get("childSnapshots"), n.get("urn"))
-    walk(tree.get("rootSnapshots"), None)
-    return out
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import flatten
 
 
 def main():

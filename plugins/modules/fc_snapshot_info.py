@@ -61,7 +61,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import is_urn
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_snapshot import flatten
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import flatten
 
 
 def main():

@@ -54,7 +54,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import AmbiguousName, is_urn
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.modules.fc_snapshot import flatten
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import flatten
 
 
 def main():

@@ -13,7 +13,7 @@ description:
   - Makes a VM exist as described (O(state=present)) or not exist (O(state=absent)).
   - A missing VM is created blank, deployed from a O(template), or cloned from another VM (O(clone_from)),
     placed in a O(cluster) or on a O(cna_host). VRM picks the host inside a cluster.
-  - An existing VM is changed only where it differs: CPU and memory with their QoS, disks (added, grown,
+  - An existing VM is changed only where it differs, in CPU and memory with their QoS, disks (added, grown,
     never shrunk), NICs, description, name (when identified by O(urn) or O(uuid)), template flag and power state.
   - CPU and memory changes on a running VM follow the KVM hot-plug rules (add only, memory in 128 MB steps, no
     change of cores per socket, hot-plug enabled for the VM). A change that needs the VM off fails naming the
@@ -367,8 +367,8 @@ class Vm(Resource):
         if cpu.get("count") is not None and not 1 <= cpu["count"] <= 255:
             raise FcError("cpu.count must be between 1 and 255.")
         if cpu.get("count") and cpu.get("cores_per_socket") and cpu["count"] % cpu["cores_per_socket"]:
-            raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (cpu["cores_per_socket"],
-                                                                                   cpu["count"]))
+            raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (
+                cpu["cores_per_socket"], cpu["count"]))
         mem = p["memory"] or {}
         if mem.get("size_mb") is not None and not 128 <= mem["size_mb"] <= 4194304:
             raise FcError("memory.size_mb must be between 128 and 4194304.")
@@ -625,7 +625,7 @@ class Vm(Resource):
         if put:
             what = sorted(k for k in ("cpu", "memory", "name", "description") if k in put)
             steps.append(Step("modify %s: %s" % (obj["name"], ", ".join(what)),
-                lambda: self.fc.call("PUT", uri, body=put)))
+                              lambda: self.fc.call("PUT", uri, body=put)))
         if "disks" in changes:
             steps += self._plan_disks(obj, current)
         if "nics" in changes:
@@ -665,8 +665,8 @@ class Vm(Resource):
                                  "fc_vm_migrate)." % (i, c["datastore"], w["datastore"]))
                 if w["size_gb"] > c["size_gb"]:
                     vol, size = c["volume_urn"], w["size_gb"] * 1024
-                    steps.append(Step("grow disk %d of %s from %d to %d GB" % (i, obj["name"], c["size_gb"],
-                                                                                w["size_gb"]),
+                    what = "grow disk %d of %s from %d to %d GB" % (i, obj["name"], c["size_gb"], w["size_gb"])
+                    steps.append(Step(what,
                                       lambda vol=vol, size=size: self.fc.call("POST", uri + "/action/expandvol",
                                                                               body={"volUrn": vol, "size": size})))
             else:
@@ -821,9 +821,9 @@ def main():
         allow_power_cycling=dict(type="bool", default=False),
         customization=dict(type="dict", options=dict(
             hostname=dict(type="str"), password=dict(type="str", no_log=True),
-            nics=dict(type="list", elements="dict", options=dict(ip=dict(type="str"), netmask=dict(type="str"),
-                                                                  gateway=dict(type="str"),
-                                                                  dns=dict(type="list", elements="str"))))),
+            nics=dict(type="list", elements="dict", options=dict(
+                ip=dict(type="str"), netmask=dict(type="str"), gateway=dict(type="str"),
+                dns=dict(type="list", elements="str"))))),
         wait_for_ip=dict(type="bool", default=False), wait_for_ip_timeout=dict(type="int", default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),

@@ -10,7 +10,7 @@ module: fc_vm_migrate
 short_description: Put a FusionCompute VM on a host and its disks on a datastore (live migration)
 version_added: 0.1.0
 description:
-  - Declarative placement: the VM ends up on O(target_host) and/or its disks on O(target_datastore).
+  - Declarative placement, the VM ends up on O(target_host) and/or its disks on O(target_datastore).
   - A running VM is live-migrated; storage migration moves the disks while the VM runs.
   - A VM already there reports no change. A target without capacity, without the VM's datastores or without
     its DVS fails with the VRM error code before anything moves.

@@ -91,8 +91,8 @@ def main():
     fc = FcModule(dict(
         name=dict(type="str"), urn=dict(type="str"),
         name_match=dict(type="str", default="exact", choices=["exact", "first"]),
-        state=dict(type="str", required=True, choices=["powered-on", "powered-off", "suspended", "restarted",
-                                                        "shutdown-guest", "reboot-guest"]),
+        state=dict(type="str", required=True, choices=[
+            "powered-on", "powered-off", "suspended", "restarted", "shutdown-guest", "reboot-guest"]),
         shutdown_timeout=dict(type="int", default=300), force_after_timeout=dict(type="bool", default=False),
     ), required_one_of=[("name", "urn")])
     fc.run(lambda: run(fc))

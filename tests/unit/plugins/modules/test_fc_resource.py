@@ -18,15 +18,15 @@ def test_check_mode_create_sends_no_write(vrm, run_module):
 
 
 def test_check_mode_result_equals_real_run(vrm, run_module):
-    check, _ = run_module(fc_resource, CREATE, check_mode=True)
-    real, _ = run_module(fc_resource, CREATE)
-    assert check["changed"] == real["changed"] is True
+    check, dummy = run_module(fc_resource, CREATE, check_mode=True)
+    real, dummy = run_module(fc_resource, CREATE)
+    assert check["changed"] is True and real["changed"] is True
     assert check["diff"] == real["diff"]
     assert [c["name"] for c in vrm.clusters.values()] == ["c1"]
     upd = dict(CREATE, body={"name": "c1", "description": "nightly"})
-    check, _ = run_module(fc_resource, upd, check_mode=True)
+    check, dummy = run_module(fc_resource, upd, check_mode=True)
     assert vrm.clusters["1"]["description"] == "batch"
-    real, _ = run_module(fc_resource, upd)
+    real, dummy = run_module(fc_resource, upd)
     assert check["changed"] and real["changed"] and check["diff"] == real["diff"]
     assert real["diff"] == {"before": {"description": "batch"}, "after": {"description": "nightly"}}
     assert vrm.clusters["1"]["description"] == "nightly"
@@ -85,11 +85,11 @@ def test_503_burst_retried_for_get_not_for_post(vrm, run_module):
 
 def test_delete_and_absent_is_idempotent(vrm, run_module):
     vrm.add_cluster("c1")
-    check, _ = run_module(fc_resource, {"path": "clusters", "name": "c1", "state": "absent"}, check_mode=True)
+    check, dummy = run_module(fc_resource, {"path": "clusters", "name": "c1", "state": "absent"}, check_mode=True)
     assert check["changed"] and vrm.clusters
-    real, _ = run_module(fc_resource, {"path": "clusters", "name": "c1", "state": "absent"})
+    real, dummy = run_module(fc_resource, {"path": "clusters", "name": "c1", "state": "absent"})
     assert real["changed"] and not vrm.clusters and check["diff"] == real["diff"]
-    again, _ = run_module(fc_resource, {"path": "clusters", "name": "c1", "state": "absent"})
+    again, dummy = run_module(fc_resource, {"path": "clusters", "name": "c1", "state": "absent"})
     assert again["changed"] is False
 
 
