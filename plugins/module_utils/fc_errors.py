@@ -66,6 +66,8 @@ HINTS = {
     "10504031": "A port group with this name already exists on the DVS.",
     "10540010": "The DVS does not exist; check the DVS name or URN.",
     "10540107": "The port group does not exist; check the port group name or URN.",
+    "10540108": "VM NICs use the port group; move or remove those NICs first.",
+    "10540109": "VM NICs use port groups of the DVS; move or remove those NICs first.",
     "10800104": "The VRM could not reach the host; check its address, network and that it is powered on.",
     "10800125": "No host has enough free vCPU capacity; choose another cluster or host, or free capacity.",
     "10800126": "No host has enough free memory; choose another cluster or host, or free memory.",
