@@ -186,10 +186,15 @@ class Datastore(Resource):
                 return r
         return None
 
-    def _unit_for(self, host_urn):
+    def _unit_for(self, host_urn, rescan=True):
         p = self.params
         units = (self.client.get(self.fc.site_uri + "/storageunits", params={
             "hostUrn": host_urn, "useState": "all", "deviceType": "0"}) or {}).get("storageUnits", [])
+        wanted = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"]) if p["type"] == "nfs" else p["storage_unit"]
+        if rescan and not any(wanted in (u.get("name"), u.get("urn")) for u in units):
+            # the host may not have scanned its storage since the export or LUN appeared
+            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host_urn})
+            return self._unit_for(host_urn, rescan=False)
         if p["type"] == "nfs":
             name = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"])
             unit = exact(units, name, "storage units")
@@ -202,6 +207,15 @@ class Datastore(Resource):
         if unit is None:
             raise FcError("Host %s does not see the storage unit %s." % (host_urn, ref))
         return unit
+
+    def _associate(self, host, unit_urn):
+        """Associate the datastore's unit with a host, rescanning the host's storage when it does not see it."""
+        units = (self.client.get(self.fc.site_uri + "/storageunits", params={
+            "hostUrn": host["urn"], "useState": "all", "deviceType": "0"}) or {}).get("storageUnits", [])
+        if not any(u.get("urn") == unit_urn for u in units):
+            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host["urn"]})
+        self.fc.call("POST", self.fc.site_uri + "/datastores",
+                     body={"hostUrn": host["urn"], "storageUnitUrn": unit_urn, "useType": 1})
 
     def plan_create(self, desired):
         p = self.params
@@ -237,8 +251,7 @@ class Datastore(Resource):
                 body["description"] = p["description"]
             answer = self.fc.call("POST", self.fc.site_uri + "/datastores", body=body)
             for h in hosts[1:]:
-                self.fc.call("POST", self.fc.site_uri + "/datastores",
-                             body={"hostUrn": h["urn"], "storageUnitUrn": unit["urn"], "useType": 1})
+                self._associate(h, unit["urn"])
             return answer
         steps.append(Step("create datastore %s on %s" % (p["name"], ", ".join(h["name"] for h in hosts)), create))
         return steps
@@ -256,8 +269,7 @@ class Datastore(Resource):
             for name in sorted(want - have):
                 h = self.host(name)
                 steps.append(Step("associate %s with host %s" % (obj["name"], name),
-                                  lambda h=h: self.fc.call("POST", self.fc.site_uri + "/datastores", body={
-                                      "hostUrn": h["urn"], "storageUnitUrn": unit_urn, "useType": 1})))
+                                  lambda h=h: self._associate(h, unit_urn)))
             for name in sorted(have - want):
                 h = self.host(name)
                 steps.append(Step("dissociate %s from host %s" % (obj["name"], name),

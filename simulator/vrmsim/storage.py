@@ -380,8 +380,17 @@ def refresh_units(engine, req):
     """Rescan the storage units of a host (task RefreshStorageUnitTask)."""
     site_check(engine, req)
     host = engine.get(req.json().get("hostUrn") or "", "hosts")
-    task = engine.start_task("RefreshStorageUnitTask", host.urn, host.data["name"], user=req.session["user"])
+    task = engine.start_task("RefreshStorageUnitTask", host.urn, host.data["name"],
+                             done=("units_rescan", {"host": host.urn}), user=req.session["user"])
     return engine.task_ref(task)
+
+
+@handler("units_rescan")
+def _units_rescan(engine, task, host):
+    """A rescan discovers the units the host's connected storage resources offer now."""
+    for sres in engine.all("storageresources"):
+        if host in sres.sim.get("hosts", []):
+            _sres_connect(engine, type("T", (), {"data": {"entityUrn": sres.urn}})(), [host])
 
 
 # -- datastores ---------------------------------------------------------------------------------
