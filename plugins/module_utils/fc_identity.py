@@ -51,11 +51,11 @@ def site_urn_of(urn):
 
 
 class AmbiguousName(FcError):
-    def __init__(self, kind, name, urns):
+    def __init__(self, kind, name, urns, first_option=True):
         self.urns = urns
         super(AmbiguousName, self).__init__(
-            "%d %s are named %r: %s. Give the URN instead, or name_match=first." % (
-                len(urns), kind, name, ", ".join(urns)))
+            "%d %s are named %r: %s. Give the URN instead%s." % (
+                len(urns), kind, name, ", ".join(urns), ", or name_match=first" if first_option else ""))
 
 
 def resolve_site(client, site=None):

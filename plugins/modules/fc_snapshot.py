@@ -121,7 +121,7 @@ def run(fc):
         else:
             raise FcError("Give name, snapshot_urn or remove_all=true to delete snapshots.")
         if len(targets) > 1 and not p["remove_all"] and not p["snapshot_urn"]:
-            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in targets))
+            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in targets), first_option=False)
         if not targets:
             return {"changed": False, "removed": [], "diff": {"before": {}, "after": {}}}
         result = {"changed": True, "removed": [s["urn"] for s in targets],
@@ -138,7 +138,7 @@ def run(fc):
     same = [s for s in snaps if s["name"] == p["name"]]
     if same and not p["allow_duplicate_names"]:
         if len(same) > 1:
-            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in same))
+            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in same), first_option=False)
         snap = same[0]
         if p["description"] is not None and snap.get("description") != p["description"]:
             result = {"changed": True, "plan": ["update the description of snapshot %s" % snap["name"]],

@@ -73,7 +73,7 @@ def run(fc):
     else:
         found = [s for s in snaps if s["name"] == p["name"]]
         if len(found) > 1:
-            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in found))
+            raise AmbiguousName("snapshots", p["name"], sorted(s["urn"] for s in found), first_option=False)
     if not found:
         raise FcError("The VM %s has no snapshot %s; it has: %s." % (
             vm["name"], p["snapshot_urn"] or p["name"], ", ".join(s["name"] for s in snaps) or "none"))
