@@ -193,6 +193,7 @@ filters:
   - fc_os_type == 'Linux'
 compose:
   fc_short_uuid: fc_uuid[:8]
+gather_details: true      # port groups, disks and guest addresses per NIC need the VM details
 keyed_groups:
   - key: fc_nics | map(attribute='port_group') | list
     prefix: pg
@@ -220,6 +221,12 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 
 PAGE = 100
 _GROUP_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _truthy(value):
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "false", "no", "0", "none")
+    return bool(value)
 
 
 def _urn_id(urn):
@@ -328,7 +335,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     vms[d["urn"]] = d
         out = []
         for urn in sorted(vms):
-            out.append(self._vars(site, clusters, hosts, vms[urn]))
+            out.append(self._vm_vars(site, clusters, hosts, vms[urn]))
         return out
 
     def _scopes(self, clusters, hosts):
@@ -359,14 +366,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             with ThreadPoolExecutor(max_workers=max(1, self.get_option("max_workers"))) as pool:
                 for chunk in pool.map(page, offsets):
                     items += chunk
-        # VRM may have changed while paging: read on until a short page proves the end.
-        offset = PAGE * (len(offsets) + 1)
-        while len(items) >= offset:
-            chunk = client.get(uri, params=dict(params, limit=PAGE, offset=offset)).get(key, [])
-            items += chunk
-            if len(chunk) < PAGE:
-                break
-            offset += PAGE
         seen = set()
         unique = []
         for it in items:
@@ -383,7 +382,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return None
 
     # -- variables -----------------------------------------------------------------------------
-    def _vars(self, site, clusters, hosts, vm):
+    def _vm_vars(self, site, clusters, hosts, vm):
         cfg = vm.get("vmConfig") or {}
         cluster = clusters.get(vm.get("clusterUrn") or "", {})
         host = hosts.get(vm.get("hostUrn") or "", {})
@@ -469,7 +468,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         used = {}
         for variables in records:
             try:
-                keep = all(self._compose("(%s) | bool" % f, variables) for f in self.get_option("filters"))
+                keep = all(_truthy(self._compose(f, variables)) for f in self.get_option("filters"))
             except Exception as exc:
                 raise AnsibleParserError("A filter failed for VM %s: %s" % (variables.get("fc_name"), to_native(exc)))
             if not keep:

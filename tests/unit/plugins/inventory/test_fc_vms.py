@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusioncompute.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ansible.inventory.data import InventoryData
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+from ansible.plugins.loader import inventory_loader
+from ansible_collections.fusioncompute.core.tests.unit.plugins.module_utils import fake_vrm
+
+SITE = fake_vrm.SITE
+
+
+class VmVrm(fake_vrm.FakeVrm):
+    def __init__(self, count):
+        super(VmVrm, self).__init__()
+        self.vms = []
+        for i in range(count):
+            self.vms.append({"urn": "%s:vms:i-%08X" % (fake_vrm.SITE_URN, i + 1), "uri": "%s/vms/i-%08X" % (SITE, i + 1),
+                             "uuid": "u-%d" % i, "name": "vm-%04d" % i, "status": "running" if i % 2 else "stopped",
+                             "isTemplate": False, "clusterUrn": fake_vrm.SITE_URN + ":clusters:1",
+                             "clusterName": "c1", "hostUrn": fake_vrm.SITE_URN + ":hosts:1", "hostName": "h1",
+                             "vmConfig": {"nics": [{"mac": "28:6e:d4:00:00:%02x" % (i % 256), "sequenceNum": 0,
+                                                    "ip": "10.1.%d.%d" % (i // 250, i % 250 + 1), "ipList": ""}]}})
+
+    def route(self, method, path, query, body):
+        if path == SITE + "/clusters":
+            return fake_vrm.FakeResponse(200, {"clusters": [{"urn": fake_vrm.SITE_URN + ":clusters:1", "name": "c1"}]})
+        if path == SITE + "/hosts":
+            return fake_vrm.FakeResponse(200, {"total": 1, "hosts": [{"urn": fake_vrm.SITE_URN + ":hosts:1",
+                                                                      "name": "h1", "ip": "192.0.2.1"}]})
+        if path == SITE + "/vms":
+            items = [v for v in self.vms if not query.get("status") or v["status"] == query["status"]]
+            off, lim = int(query["offset"]), int(query["limit"])
+            assert lim <= 100
+            return fake_vrm.FakeResponse(200, {"total": len(items), "vms": items[off:off + lim]})
+        if path.startswith(SITE + "/vms/"):
+            vm = [v for v in self.vms if v["uri"] == path][0]
+            return fake_vrm.FakeResponse(200, dict(vm, vmConfig=dict(vm["vmConfig"], cpu={"quantity": 2})))
+        return super(VmVrm, self).route(method, path, query, body)
+
+
+def _parse(monkeypatch, fake, tmp_path, extra=""):
+    fake_vrm.install(monkeypatch, fake)
+    cfg = tmp_path / "test.fc_vms.yml"
+    cfg.write_text("plugin: fusioncompute.core.fc_vms\nhost: vrm\nusername: a\npassword: b\nvalidate_certs: false\n"
+                   + extra)
+    plugin = inventory_loader.get("fusioncompute.core.fc_vms")
+    inv = InventoryData()
+    loader = DataLoader()
+    plugin.templar = Templar(loader=loader)
+    plugin.parse(inv, loader, str(cfg), cache=False)
+    return inv
+
+
+@pytest.mark.parametrize("count", [0, 1, 100, 101, 250, 1000])
+def test_request_count_is_pages_plus_constant(monkeypatch, tmp_path, count):
+    fake = VmVrm(count)
+    inv = _parse(monkeypatch, fake, tmp_path)
+    assert len(inv.hosts) == count
+    pages = max(1, math.ceil(count / 100.0))
+    # login, sites, clusters, hosts, the pages, logout
+    assert len(fake.requests) == pages + 5
+    assert fake.logins == 1
+
+
+def test_gather_details_costs_one_request_per_vm(monkeypatch, tmp_path):
+    fake = VmVrm(30)
+    inv = _parse(monkeypatch, fake, tmp_path, "gather_details: true\n")
+    assert len(fake.requests) == 1 + 5 + 30
+    assert inv.get_host("vm-0001").vars["fc_cpu_count"] == 2
+
+
+def test_groups_filters_and_ansible_host(monkeypatch, tmp_path):
+    fake = VmVrm(10)
+    inv = _parse(monkeypatch, fake, tmp_path, "status: running\nfilters:\n  - fc_name != 'vm-0003'\n"
+                 "ansible_host_networks: ['10.1.0.0/24']\n")
+    names = sorted(inv.hosts)
+    assert names == ["vm-0001", "vm-0005", "vm-0007", "vm-0009"]
+    assert "fc_status_running" in inv.groups and "fc_cluster_c1" in inv.groups
+    assert inv.get_host("vm-0005").vars["ansible_host"] == "10.1.0.6"
+    assert all(r[2].get("status") == "running" for r in fake.requests if r[1] == SITE + "/vms")
+
+
+def test_duplicate_names_resolved_deterministically(monkeypatch, tmp_path):
+    fake = VmVrm(3)
+    fake.vms[2]["name"] = fake.vms[1]["name"]
+    inv = _parse(monkeypatch, fake, tmp_path)
+    assert sorted(inv.hosts) == ["vm-0000", "vm-0001", "vm-0001_i-00000003"]
+    with pytest.raises(Exception) as exc:
+        _parse(monkeypatch, fake, tmp_path, "strict: true\n")
+    assert "vm-0001" in str(exc.value)
