@@ -359,13 +359,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         first = client.get(uri, params=dict(params, limit=PAGE, offset=0))
         items = list(first.get(key, []))
         total = int(first.get("total", len(items)))
-        offsets = list(range(PAGE, total, PAGE))
-        if offsets:
-            def page(offset):
-                return client.get(uri, params=dict(params, limit=PAGE, offset=offset)).get(key, [])
+        done = PAGE
+
+        def page(offset):
+            answer = client.get(uri, params=dict(params, limit=PAGE, offset=offset))
+            return answer.get(key, []), int(answer.get("total", 0))
+        # Pages are fetched concurrently once the total is known; if VRM reports a larger total
+        # meanwhile (VMs created while paging), the missing pages are fetched too.
+        while done < total:
+            offsets = list(range(done, total, PAGE))
             with ThreadPoolExecutor(max_workers=max(1, self.get_option("max_workers"))) as pool:
-                for chunk in pool.map(page, offsets):
+                for chunk, seen_total in pool.map(page, offsets):
                     items += chunk
+                    total = max(total, seen_total)
+            done = offsets[-1] + PAGE
         seen = set()
         unique = []
         for it in items:
