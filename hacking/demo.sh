@@ -36,7 +36,7 @@ mkdir -p "$DEMO/state" "$DEMO/collections/ansible_collections/fusioncompute"
 ln -sfn "$ROOT" "$DEMO/collections/ansible_collections/fusioncompute/core"
 
 (cd "$ROOT/simulator" && exec setsid "$PY" -m vrmsim serve --state-dir "$DEMO/state" \
-    --listen "${VRMSIM_LISTEN:-127.0.0.1:0}" --seed demo --time-mode timed --time-scale 20 \
+    --listen "${VRMSIM_LISTEN:-127.0.0.1:0}" --seed demo --time-mode timed --time-scale 40 \
     --ready-file "$DEMO/ready.json") >"$DEMO/vrmsim.log" 2>&1 </dev/null &
 echo $! >"$PIDFILE"
 for _ in $(seq 1 300); do

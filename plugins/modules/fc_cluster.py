@@ -18,6 +18,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
 attributes:
   check_mode:
@@ -296,7 +297,7 @@ def main():
         ha=dict(type="dict", options=dict(enabled=dict(type="bool"),
                                           host_failure_policy=dict(type="str", choices=list(HOST_POLICY)),
                                           admission_control=dict(type="dict", options=ac))),
-    ), wait=False)
+    ))
     fc.run(lambda: Cluster(fc).run())
 
 

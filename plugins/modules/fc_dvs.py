@@ -18,6 +18,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
 attributes:
   check_mode:
@@ -234,7 +235,7 @@ def main():
         uplinks=dict(type="list", elements="dict", options=dict(host=dict(type="str", required=True),
                                                                 port=dict(type="str", required=True))),
         uplinks_remove_unmanaged=dict(type="bool", default=False),
-    ), wait=False)
+    ))
     fc.run(lambda: Dvs(fc).run())
 
 

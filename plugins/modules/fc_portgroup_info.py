@@ -15,6 +15,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
   - fusioncompute.core.attributes.INFO
 options:
@@ -47,7 +48,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import
 
 
 def main():
-    fc = FcModule(dict(name=dict(type="str"), dvs=dict(type="str")), wait=False)
+    fc = FcModule(dict(name=dict(type="str"), dvs=dict(type="str")))
     fc.run(lambda: run(fc))
 
 

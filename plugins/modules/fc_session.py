@@ -20,6 +20,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
 attributes:
   check_mode:
@@ -71,7 +72,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_bas
 
 
 def main():
-    fc = FcModule(dict(state=dict(type="str", default="present", choices=["present", "absent"])), wait=False)
+    fc = FcModule(dict(state=dict(type="str", default="present", choices=["present", "absent"])))
     fc.run(lambda: run(fc))
 
 

@@ -16,6 +16,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
   - fusioncompute.core.attributes.INFO
 options:
@@ -65,7 +66,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import
 
 
 def main():
-    fc = FcModule(dict(vm=dict(type="str", required=True), details=dict(type="bool", default=False)), wait=False)
+    fc = FcModule(dict(vm=dict(type="str", required=True), details=dict(type="bool", default=False)))
     fc.run(lambda: run(fc))
 
 

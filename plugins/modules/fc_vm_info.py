@@ -18,6 +18,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
   - fusioncompute.core.attributes.INFO
 options:
@@ -98,7 +99,7 @@ def main():
                                          "migrating", "starting", "stopping"]),
         templates=dict(type="bool"), details=dict(type="bool", default=False),
         statistics=dict(type="bool", default=False),
-    ), wait=False)
+    ))
     fc.run(lambda: run(fc))
 
 

@@ -15,6 +15,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
+  - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
   - fusioncompute.core.attributes.INFO
 options:
@@ -51,7 +52,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_bas
 
 def main():
     fc = FcModule(dict(name=dict(type="str"), datastore=dict(type="str"),
-                       unattached=dict(type="bool", default=False)), wait=False)
+                       unattached=dict(type="bool", default=False)))
     fc.run(lambda: run(fc))
 
 

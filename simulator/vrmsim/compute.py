@@ -653,6 +653,11 @@ def _host_added(engine, task):
                                    "sent to the host." % rec.data["ip"])
     rec.data["status"] = "normal"
     engine.touch(rec)
+    # a CNA reports its physical NICs as uplink ports once it is managed
+    from vrmsim import network
+    hid = int(rec.urn.rsplit(":", 1)[1])
+    for i in range(4):
+        network.new_uplinkport(engine, rec.urn, "eth%d" % i, "f4:4c:7f:%02x:%02x:%02x" % (hid & 0xFF, i, 0x10 + i))
 
 
 @handler("host_add_failed")
