@@ -30,6 +30,7 @@ class Client(object):
         self.url = url
         self.http = requests.Session()
         self.http.verify = ca_file or False
+        self.http.trust_env = False   # REQUESTS_CA_BUNDLE would override verify
         self.token = None
         self.engine = engine
         self.site = "/service/sites/4D6B0918"

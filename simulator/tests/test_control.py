@@ -1,0 +1,118 @@
+"""The control API: about, reset, snapshots, objects, request log, faults, clock."""
+
+import socket
+import time
+
+import pytest
+import requests
+
+
+def test_about_and_clock(sim):
+    about = sim.sim("GET", "/about")
+    assert about["site_urn"] == "urn:sites:4D6B0918" and about["time_mode"] == "instant"
+    before = sim.sim("GET", "/clock")["now"]
+    after = sim.sim("POST", "/clock/advance", {"seconds": 100})["now"]
+    assert after - before >= 100
+
+
+def test_snapshot_save_restore_and_reset(sim):
+    sim.sim("POST", "/snapshots", {"name": "base"})
+    sim.ok("POST", sim.site + "/clusters", {"name": "temp"})
+    assert sim.sim("GET", "/objects?kind=clusters&name=temp")["objects"]
+    assert "base" in sim.sim("GET", "/snapshots")["snapshots"]
+    sim.sim("POST", "/snapshots/base/restore")
+    assert sim.login().status_code == 200
+    assert sim.sim("GET", "/objects?kind=clusters&name=temp")["objects"] == []
+    r = sim.http.post(sim.url + "/_sim/snapshots", json={"name": "../bad"})
+    assert r.status_code == 400
+    sim.sim("POST", "/reset", {"seed": "empty"})
+    assert sim.sim("GET", "/objects?kind=clusters")["objects"] == []
+    assert sim.sim("GET", "/objects?kind=sites")["objects"]
+
+
+def test_objects_introspection(sim):
+    host = sim.find("hosts", "cna-prod-01")
+    rec = sim.sim("GET", "/objects/" + host["urn"])
+    assert rec["kind"] == "hosts" and rec["object"] == sim.ok("GET", host["uri"])
+    assert "power" in rec["sim"]
+    assert sim.http.get(sim.url + "/_sim/objects/urn:sites:4D6B0918:hosts:999").status_code == 404
+
+
+def test_request_log(sim):
+    sim.http.delete(sim.url + "/_sim/requests")
+    mark = sim.sim("GET", "/requests")["last_seq"]
+    sim.get(sim.site + "/clusters")
+    sim.post(sim.site + "/clusters", {"name": "logged"})
+    log = sim.sim("GET", "/requests?since=%d" % mark)["requests"]
+    assert [(r["method"], r["path"], r["status"]) for r in log] == [
+        ("GET", sim.site + "/clusters", 200), ("POST", sim.site + "/clusters", 200)]
+    assert all("/_sim/" not in r["path"] for r in log)
+
+
+def test_fault_error_with_exact_body(sim):
+    f = sim.sim("POST", "/faults", {"method": "GET", "path": "/clusters$", "count": 1, "action": {
+        "type": "error", "status": 503, "errorCode": "10000006", "errorDes": "system busy"}})
+    r = sim.get(sim.site + "/clusters")
+    assert r.status_code == 503 and r.json() == {"errorCode": "10000006", "errorDes": "system busy"}
+    assert sim.get(sim.site + "/clusters").status_code == 200      # count exhausted
+    assert sim.sim("GET", "/faults")["faults"][0]["fired"] == 1
+    sim.http.delete(sim.url + "/_sim/faults/" + f["id"])
+    assert sim.sim("GET", "/faults")["faults"] == []
+
+
+def test_fault_probability_zero_never_fires(sim):
+    sim.sim("POST", "/faults", {"path": ".*", "probability": 0.0, "action": {"type": "error", "status": 500}})
+    for _ in range(5):
+        assert sim.get(sim.site + "/clusters").status_code == 200
+    sim.http.delete(sim.url + "/_sim/faults")
+
+
+def test_fault_delay(sim):
+    sim.sim("POST", "/faults", {"method": "GET", "path": "/hosts$", "count": 1,
+                                "action": {"type": "delay", "seconds": 0.5}})
+    t0 = time.time()
+    assert sim.get(sim.site + "/hosts").status_code == 200
+    assert time.time() - t0 >= 0.5
+
+
+def test_fault_drop_closes_the_connection(sim):
+    sim.sim("POST", "/faults", {"method": "GET", "path": "/hosts$", "count": 1, "action": {"type": "drop"}})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(sim.url + sim.site + "/hosts", headers={"X-Auth-Token": sim.token})
+    assert sim.get(sim.site + "/hosts").status_code == 200
+
+
+def test_fault_token_expire(sim):
+    sim.sim("POST", "/faults", {"path": "/clusters$", "count": 1, "action": {"type": "token_expire"}})
+    r = sim.get(sim.site + "/clusters")
+    assert r.status_code == 401 and r.json()["errorCode"] == "10000002"
+    assert sim.login().status_code == 200 and sim.get(sim.site + "/clusters").status_code == 200
+
+
+def test_fault_on_object(sim):
+    h1 = sim.find("hosts", "cna-dev-01")
+    h2 = sim.find("hosts", "cna-dev-02")
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/action/reboot$", "object": h1["urn"],
+                                "action": {"type": "task_fail", "at_progress": 10, "errorCode": "10800102"}})
+    assert sim.wait(sim.ok("POST", h2["uri"] + "/action/reboot"))["status"] == "success"
+    t = sim.wait(sim.ok("POST", h1["uri"] + "/action/reboot"), expect="failed")
+    assert t["reason"] == "10800102" and t["progress"] == 10
+
+
+def test_bad_fault_rules_are_refused(sim):
+    r = sim.http.post(sim.url + "/_sim/faults", json={"action": {"type": "explode"}})
+    assert r.status_code == 400
+    r = sim.http.post(sim.url + "/_sim/faults", json={"path": "([", "action": {"type": "drop"}})
+    assert r.status_code == 400
+
+
+def test_nas_export_registration(sim):
+    sim.sim("POST", "/nas_exports", {"ip": "198.51.100.230", "path": "/srv/images", "capacity_gb": 300})
+    h = sim.find("hosts", "cna-dev-01")
+    ans = sim.ok("POST", sim.site + "/storageresources", {
+        "name": "nfs-x", "storageType": "NAS", "vender": "OTHER", "deviceType": "OTHER",
+        "dataChannel": [{"ip": "198.51.100.230"}], "hostUrn": [h["urn"]]})
+    sim.wait(ans)
+    units = sim.ok("GET", sim.site + "/storageunits", params={"hostUrn": h["urn"], "useState": "all",
+                                                              "deviceType": "5"})["storageUnits"]
+    assert "198.51.100.230:/srv/images" in [u["name"] for u in units]
