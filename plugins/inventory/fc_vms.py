@@ -105,7 +105,11 @@ options:
     default: false
   properties:
     description:
-      - Host variables to set (the C(fc_) names listed in the notes). Empty means all of them.
+      - Host variables to set (the C(fc_) names listed in the notes).
+      - Empty means a compact default set (C(fc_urn), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_status),
+        C(fc_site), C(fc_cluster), C(fc_host), C(fc_ips), C(fc_is_template), C(fc_os_type)), plus C(fc_nics),
+        C(fc_disks), C(fc_cpu_count) and C(fc_memory_mb) with O(gather_details). V(all) sets every variable.
+      - O(compose), O(groups), O(keyed_groups), O(filters) and O(hostnames) always see every variable.
     type: list
     elements: str
     default: []
@@ -220,6 +224,9 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError
 
 PAGE = 100
+DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_site", "fc_cluster", "fc_host",
+                      "fc_ips", "fc_is_template", "fc_os_type")
+DETAIL_PROPERTIES = ("fc_nics", "fc_disks", "fc_cpu_count", "fc_memory_mb")
 _GROUP_BAD = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -472,6 +479,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _populate(self, records):
         strict = self.get_option("strict")
         props = set(self.get_option("properties") or [])
+        if not props:
+            props = set(DEFAULT_PROPERTIES)
+            if self.get_option("gather_details"):
+                props |= set(DETAIL_PROPERTIES)
+        elif "all" in props:
+            props = None
         used = {}
         for variables in records:
             try:
@@ -492,7 +505,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 name = "%s_%s" % (name, variables["fc_vm_id"])
             used[name] = variables["fc_urn"]
             self.inventory.add_host(name)
-            shown = {k: v for k, v in variables.items() if not props or k in props}
+            shown = {k: v for k, v in variables.items() if props is None or k in props}
             for k, v in shown.items():
                 self.inventory.set_variable(name, k, v)
             address = self._ansible_host(variables)

@@ -95,12 +95,12 @@ def vm(fc, name=None, urn=None, uuid=None, match="exact", templates=None, requir
         items = fc.client.list_all(fc.site_uri + "/vms", "vms", {"uuid": uuid, "detail": 0})
         obj = fc.client.get(items[0]["uri"]) if items else None
     else:
-        params = {"name": name, "detail": 0}
+        # detail=2 returns whole VMs in the list, so the exact match needs no second request
+        params = {"name": name, "detail": 2}
         if templates is not None:
             params["isTemplate"] = "true" if templates else "false"
         items = fc.client.list_all(fc.site_uri + "/vms", "vms", params)
-        found = exact(items, name, "VMs" if not templates else "templates", match)
-        obj = fc.client.get(found["uri"]) if found else None
+        obj = exact(items, name, "VMs" if not templates else "templates", match)
     if obj is None and required:
         raise FcError("%s %r not found." % ("Template" if templates else "VM", urn or uuid or name))
     return obj

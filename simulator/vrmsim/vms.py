@@ -236,33 +236,32 @@ def list_vms(engine, req):
     scope = req.q("scope")
     urns = req.qlist("vmurns")
     detail = req.qint("detail", 1, lo=0, hi=2)
-    out = []
-    for vm in engine.all("vms"):
-        d = vm.data
-        if name is not None and not fuzzy(d["name"], name):
-            continue
-        if is_tpl is not None and bool(d.get("isTemplate")) != is_tpl:
-            continue
-        if status and d.get("status") != status:
-            continue
-        if uuid and d.get("uuid") != uuid:
-            continue
-        if ext and d.get("params", {}).get("externalUuid") != ext:
-            continue
-        if desc is not None and not fuzzy(d.get("description", ""), desc):
-            continue
-        if vm_id is not None and not fuzzy(vm.urn.rsplit(":", 1)[1], vm_id):
-            continue
-        if urns and vm.urn not in urns:
-            continue
-        nics = d["vmConfig"]["nics"]
-        if ip is not None and not any(ip in (n.get("ipList") or n.get("ip") or "") for n in nics):
-            continue
-        if mac is not None and not any(fuzzy(n.get("mac"), mac) for n in nics):
-            continue
-        if scope and not _vm_in_scope(engine, vm, scope):
-            continue
-        out.append(vm)
+    checks = []
+    if name is not None:
+        checks.append(lambda vm: fuzzy(vm.data["name"], name))
+    if is_tpl is not None:
+        checks.append(lambda vm: bool(vm.data.get("isTemplate")) == is_tpl)
+    if status:
+        checks.append(lambda vm: vm.data.get("status") == status)
+    if uuid:
+        checks.append(lambda vm: vm.data.get("uuid") == uuid)
+    if ext:
+        checks.append(lambda vm: vm.data.get("params", {}).get("externalUuid") == ext)
+    if desc is not None:
+        checks.append(lambda vm: fuzzy(vm.data.get("description", ""), desc))
+    if vm_id is not None:
+        checks.append(lambda vm: fuzzy(vm.urn.rsplit(":", 1)[1], vm_id))
+    if urns:
+        wanted = set(urns)
+        checks.append(lambda vm: vm.urn in wanted)
+    if ip is not None:
+        checks.append(lambda vm: any(ip in (n.get("ipList") or n.get("ip") or "") for n in vm.data["vmConfig"]["nics"]))
+    if mac is not None:
+        checks.append(lambda vm: any(fuzzy(n.get("mac"), mac) for n in vm.data["vmConfig"]["nics"]))
+    if scope:
+        checks.append(lambda vm: _vm_in_scope(engine, vm, scope))
+    vms = engine.all("vms")
+    out = [vm for vm in vms if all(c(vm) for c in checks)] if checks else vms
     res = page(out, req, "vms", all_when_absent=False, fallback_over_limit=True)
     view = {0: "list0", 1: "list", 2: "detail"}[detail]
     res["vms"] = [engine.render(v, view) for v in res["vms"]]

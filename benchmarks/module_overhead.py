@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""fc_vm no-op versus the fc_generic way (ansible.builtin.uri: login, fuzzy search, exact match, get).
+
+Prints wall time and VRM request count of each, in one run against a vrmsim it starts.
+Goals: the module needs at most 4 requests and is at least 3 times faster.
+Run: .venv/bin/python benchmarks/module_overhead.py
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV_BIN = os.path.dirname(sys.executable)
+
+MODULE_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: fc_vm no-op
+      fusioncompute.core.fc_vm:
+        name: bench-vm
+        cpu: {count: 2}
+        memory: {size_mb: 4096}
+      register: r
+    - ansible.builtin.assert: {that: [r is not changed]}
+"""
+
+URI_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+    base: "https://{{ lookup('env', 'FC_HOST') }}:{{ lookup('env', 'FC_PORT') }}"
+    ca: "{{ lookup('env', 'FC_CA_PATH') }}"
+  tasks:
+    - name: Log in
+      ansible.builtin.uri:
+        url: "{{ base }}/service/session"
+        method: POST
+        ca_path: "{{ ca }}"
+        headers:
+          X-Auth-User: "{{ lookup('env', 'FC_USERNAME') }}"
+          X-Auth-Key: "{{ lookup('env', 'FC_PASSWORD') | hash('sha256') }}"
+          Accept: application/json;version=8.0;charset=UTF-8
+      register: login
+    - name: Sites
+      ansible.builtin.uri:
+        url: "{{ base }}/service/sites"
+        ca_path: "{{ ca }}"
+        headers: {X-Auth-Token: "{{ login.x_auth_token }}"}
+      register: sites
+    - name: Fuzzy search
+      ansible.builtin.uri:
+        url: "{{ base }}{{ sites.json.sites[0].uri }}/vms?name=bench-vm&limit=100&offset=0"
+        ca_path: "{{ ca }}"
+        headers: {X-Auth-Token: "{{ login.x_auth_token }}"}
+      register: found
+    - name: Exact match
+      ansible.builtin.set_fact:
+        vm: "{{ found.json.vms | selectattr('name', 'equalto', 'bench-vm') | first }}"
+    - name: Get the VM
+      ansible.builtin.uri:
+        url: "{{ base }}{{ vm.uri }}"
+        ca_path: "{{ ca }}"
+        headers: {X-Auth-Token: "{{ login.x_auth_token }}"}
+      register: detail
+    - name: Compare
+      ansible.builtin.assert:
+        that:
+          - detail.json.vmConfig.cpu.quantity == 2
+          - detail.json.vmConfig.memory.quantityMB == 4096
+"""
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="fc-bench-")
+    coll = os.path.join(tmp, "collections", "ansible_collections", "fusioncompute")
+    os.makedirs(coll)
+    os.symlink(ROOT, os.path.join(coll, "core"))
+    proc = subprocess.Popen([sys.executable, "-m", "vrmsim", "serve", "--state-dir", os.path.join(tmp, "state"),
+                             "--listen", "127.0.0.1:0", "--seed", "demo"], cwd=os.path.join(ROOT, "simulator"),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        ready = json.loads(proc.stdout.readline())
+        env = dict(os.environ, FC_HOST="127.0.0.1", FC_PORT=str(ready["port"]), FC_USERNAME=ready["username"],
+                   FC_PASSWORD=ready["password"], FC_CA_PATH=ready["ca_file"],
+                   ANSIBLE_COLLECTIONS_PATH=os.path.join(tmp, "collections"), ANSIBLE_LOCALHOST_WARNING="false",
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+        setup = MODULE_PLAY.replace("fc_vm no-op", "create").replace("register: r", "register: r0").replace(
+            "    - ansible.builtin.assert: {that: [r is not changed]}\n", "").replace(
+            "        name: bench-vm\n", "        name: bench-vm\n        template: tpl-centos7\n        cluster: cluster-dev\n")
+        http = requests.Session()
+        http.verify = ready["ca_file"]
+        http.trust_env = False
+        results = {}
+        empty = "- hosts: localhost\n  gather_facts: false\n  tasks: []\n"
+        plays = (("setup", setup), ("empty play (ansible-playbook start-up)", empty),
+                 ("fc_vm (module)", MODULE_PLAY), ("ansible.builtin.uri (fc_generic way)", URI_PLAY))
+        for label, play in plays:
+            path = os.path.join(tmp, "play.yml")
+            with open(path, "w") as f:
+                f.write(play)
+            mark = http.get(ready["url"] + "/_sim/requests").json()["last_seq"]
+            t0 = time.perf_counter()
+            out = subprocess.run(["ansible-playbook", path], env=env, capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+            if out.returncode != 0:
+                print(out.stdout[-3000:])
+                raise SystemExit("%s failed" % label)
+            reqs = http.get(ready["url"] + "/_sim/requests", params={"since": mark}).json()["requests"]
+            results[label] = (elapsed, len(reqs))
+        del results["setup"]
+        base = results["empty play (ansible-playbook start-up)"][0]
+        for label, (elapsed, count) in results.items():
+            print("%-42s %6.2f s  (%5.2f s without start-up)  %3d VRM requests" % (label, elapsed, elapsed - base,
+                                                                                 count))
+        m, u = results["fc_vm (module)"], results["ansible.builtin.uri (fc_generic way)"]
+        print("speed-up: %.1fx whole playbook, %.1fx without ansible-playbook start-up (goal >= 3x)" % (
+            u[0] / m[0], (u[0] - base) / max(0.001, m[0] - base)))
+        print("module requests: %d (goal <= 4; login and logout included)" % m[1])
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+if __name__ == "__main__":
+    main()

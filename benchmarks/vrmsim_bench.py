@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""vrmsim speed figures (prints them; asserts nothing). Run: .venv/bin/python benchmarks/vrmsim_bench.py
+
+  cold start to ready line            goal <= 0.5 s
+  GET by id, keep-alive, 16 clients   goal >= 2,000 req/s
+  100-item page                       goal >= 500 req/s
+  mutations (PUT cluster)             goal >= 500 req/s
+  restart with 10,000 VMs             goal <= 1.5 s
+  RSS with 10,000 VMs                 goal <= 300 MB
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import requests
+import urllib3
+
+urllib3.disable_warnings()
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SIM = os.path.join(ROOT, "simulator")
+SITE = "/service/sites/4D6B0918"
+
+
+def start(state, *extra):
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "vrmsim", "serve", "--state-dir", state, "--listen", "127.0.0.1:0"]
+                            + list(extra), cwd=SIM, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    ready = json.loads(proc.stdout.readline())
+    return proc, ready, time.perf_counter() - t0
+
+
+def session(ready):
+    s = requests.Session()
+    s.verify = ready["ca_file"]
+    s.trust_env = False
+    r = s.post(ready["url"] + "/service/session", headers={
+        "X-Auth-User": ready["username"], "X-Auth-Key": hashlib.sha256(ready["password"].encode()).hexdigest()})
+    s.headers["X-Auth-Token"] = r.headers["X-Auth-Token"]
+    return s
+
+
+def rate(ready, clients, seconds, fn):
+    count = [0]
+    lock = threading.Lock()
+    stop = time.time() + seconds
+
+    def worker():
+        s = session(ready)
+        n = 0
+        while time.time() < stop:
+            fn(s, n)
+            n += 1
+        with lock:
+            count[0] += n
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    t0 = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return count[0] / (time.time() - t0)
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="vrmsim-bench-")
+    try:
+        # certificates are generated once per state directory; measure a start that has them
+        proc, ready, _first = start(os.path.join(tmp, "a"), "--seed", "demo")
+        proc.terminate()
+        proc.wait()
+        shutil.rmtree(os.path.join(tmp, "a", "vrmsim.db"), ignore_errors=True)
+        for f in ("vrmsim.db", "vrmsim.db-wal", "vrmsim.db-shm"):
+            p = os.path.join(tmp, "a", f)
+            if os.path.exists(p):
+                os.unlink(p)
+        proc, ready, cold = start(os.path.join(tmp, "a"), "--seed", "demo")
+        print("cold start to ready line (demo seed):   %7.3f s    (goal <= 0.5 s)" % cold)
+        s = session(ready)
+        host = s.get(ready["url"] + SITE + "/hosts").json()["hosts"][0]["uri"]
+        url = ready["url"]
+        get_rate = rate(ready, 16, 3.0, lambda s, n: s.get(url + host))
+        print("GET by id, keep-alive, 16 clients:      %7.0f req/s (goal >= 2000)" % get_rate)
+        proc.terminate()
+        proc.wait()
+
+        proc, ready, _ = start(os.path.join(tmp, "b"), "--seed", "demo", "--vms", "10000")
+        url = ready["url"]
+        page_rate = rate(ready, 8, 3.0, lambda s, n: s.get(url + SITE + "/vms", params={
+            "limit": 100, "offset": (n * 100) % 9900}))
+        print("100-item VM page, 8 clients:            %7.0f req/s (goal >= 500)" % page_rate)
+        cl = session(ready).get(url + SITE + "/clusters").json()["clusters"][0]["uri"]
+        mut_rate = rate(ready, 8, 3.0, lambda s, n: s.put(url + cl, json={"description": "bench %d" % n}))
+        print("mutations (PUT cluster), 8 clients:     %7.0f req/s (goal >= 500)" % mut_rate)
+        proc.terminate()
+        proc.wait()
+        proc, ready, restart = start(os.path.join(tmp, "b"))
+        time.sleep(0.5)
+        print("restart with 10,000 VMs to ready line:  %7.3f s    (goal <= 1.5 s)" % restart)
+        print("RSS with 10,000 VMs:                    %7.1f MB   (goal <= 300 MB)" % rss_mb(proc.pid))
+        proc.terminate()
+        proc.wait()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
