@@ -137,6 +137,10 @@ run_lint() {
 }
 
 run_nova() {
+    if [[ ! -d "$ROOT/nova_driver" ]]; then
+        echo "nova_driver/ is not in this checkout yet (issue 8): nothing to test"
+        return 0
+    fi
     if [[ ! -x "$ROOT/nova_driver/run_tests.sh" ]]; then
         echo "nova_driver/run_tests.sh is missing" >&2
         return 1
@@ -145,6 +149,10 @@ run_nova() {
 }
 
 run_roles() {
+    if [[ ! -d "$ROOT/roles" ]]; then
+        echo "roles/ is not in this checkout yet (issue 7): nothing to test"
+        return 0
+    fi
     if [[ ! -x "$ROOT/tests/roles/run.sh" ]]; then
         echo "tests/roles/run.sh is missing" >&2
         return 1
