@@ -299,3 +299,23 @@ def test_https_and_ready_line(proc_factory):
     t0 = time.time()
     p.stop(15)
     assert p.proc.returncode == 0 and time.time() - t0 < 10
+
+
+# route: GET /service/sites/{site}/hosts/statistics
+# route: GET /service/sites/{site}/hosts/{id}/computeResourceStatics
+# route: POST /service/sites/{site}/tasks/{id}/cancel
+# route: POST /service/sites/{site}/datastores/action/refresh
+def test_host_statistics_capacity_cancel_and_refresh(sim):
+    stats = sim.ok("GET", sim.site + "/hosts/statistics")
+    assert stats["total"] == 6 and stats["normal"] == 6
+    h = sim.find("hosts", "cna-prod-01")
+    cap = sim.ok("GET", h["uri"] + "/computeResourceStatics")
+    assert cap["cpuResource"]["totalSizeMHz"] == 32 * 2600 and cap["memResource"]["totalSizeMB"] == 262144
+    task = sim.wait(sim.ok("POST", h["uri"] + "/action/reboot"))
+    r = sim.post(task["uri"] + "/cancel")
+    assert r.status_code == 400 and r.json()["errorCode"] == "10800002"
+    ds = sim.find("datastores", "datastore-prod")
+    sim.wait(sim.ok("POST", sim.site + "/datastores/action/refresh", {"datastoreUrns": [ds["urn"]]}))
+    assert sim.obj(ds["urn"])["refreshTime"]
+    assert sim.post(sim.site + "/datastores/action/refresh",
+                    {"datastoreUrns": ["urn:sites:4D6B0918:datastores:99"]}).json()["errorCode"] == "10410006"
