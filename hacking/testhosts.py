@@ -33,6 +33,9 @@ CACHE = os.environ.get(
     os.path.join(os.path.expanduser("~"), ".cache", "fusioncompute-testhosts"))
 MIRROR = os.environ.get("FC_TESTHOSTS_MIRROR", "http://deb.debian.org/debian")
 PACKAGES = "openssh-server,python3,iproute2,procps"
+# Extra packages baked into the cached root file system (the hosts have no route to a mirror), e.g. the
+# userspace NFS server the imgs role needs: FC_TESTHOSTS_PACKAGES=nfs-ganesha,nfs-ganesha-vfs
+EXTRA_PACKAGES = os.environ.get("FC_TESTHOSTS_PACKAGES", "")
 SUBNET = os.environ.get("FC_TESTHOSTS_SUBNET", "10.77.0")
 
 
@@ -42,7 +45,9 @@ def run(*command, check=True, **kwargs):
 
 def base_rootfs():
     """Return the cached base root file system, building it on first use."""
-    path = os.path.join(CACHE, "bookworm-minbase")
+    packages = PACKAGES + ("," + EXTRA_PACKAGES if EXTRA_PACKAGES else "")
+    suffix = "-" + EXTRA_PACKAGES.replace(",", "+") if EXTRA_PACKAGES else ""
+    path = os.path.join(CACHE, "bookworm-minbase" + suffix)
     marker = os.path.join(path, ".complete")
     if os.path.exists(marker):
         return path
@@ -50,7 +55,7 @@ def base_rootfs():
         run("apt-get", "install", "-y", "-qq", "debootstrap", stdout=subprocess.DEVNULL)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(CACHE, exist_ok=True)
-    run("debootstrap", "--variant=minbase", "--include=" + PACKAGES, "bookworm", path, MIRROR,
+    run("debootstrap", "--variant=minbase", "--include=" + packages, "bookworm", path, MIRROR,
         stdout=subprocess.DEVNULL)
     with open(marker, "w", encoding="utf-8") as handle:
         handle.write(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))

@@ -20,6 +20,7 @@ def build_engine(args):
     _load_modules()
     engine = Engine(args.state_dir, time_mode=args.time_mode, time_scale=args.time_scale,
                     username=args.username, password=args.password, host_probe=not args.no_host_probe)
+    engine.probe_netns = getattr(args, "probe_netns", None)
     with engine.lock:
         if engine.store.is_empty():
             seeds.reset(engine, args.seed, vms=args.vms, hosts=args.hosts)
@@ -135,6 +136,7 @@ def main(argv=None):
     s.add_argument("--plain-http", action="store_true", help="serve HTTP instead of HTTPS (port 7070 style)")
     s.add_argument("--no-host-probe", action="store_true",
                    help="do not check that an added host answers on TCP port 22")
+    s.add_argument("--probe-netns", help="check added hosts from inside this network namespace (test hosts)")
     c = sub.add_parser("coverage", help="print COVERAGE.md from the route table")
     c.add_argument("--output")
     args = parser.parse_args(argv)

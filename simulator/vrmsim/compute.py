@@ -1,6 +1,7 @@
 """Session, versions, sites, tasks, clusters and hosts (CNA)."""
 
 import ipaddress
+import os
 import socket
 
 from vrmsim import placement
@@ -600,11 +601,40 @@ def host_answers(engine, ip):
         return False
     if not engine.host_probe:
         return True
+    netns = getattr(engine, "probe_netns", None)
+    if netns:
+        return _probe_in_netns(netns, ip)
     try:
         with socket.create_connection((ip, 22), timeout=2.0):
             return True
     except OSError:
         return False
+
+
+def _probe_in_netns(netns, ip):
+    """Probe from inside a network namespace (setns applies to the calling thread only)."""
+    import ctypes
+    import threading
+    result = []
+
+    def probe():
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open("/run/netns/" + netns, os.O_RDONLY)
+        try:
+            if libc.setns(fd, 0x40000000) != 0:   # CLONE_NEWNET
+                result.append(False)
+                return
+        finally:
+            os.close(fd)
+        try:
+            with socket.create_connection((ip, 22), timeout=2.0):
+                result.append(True)
+        except OSError:
+            result.append(False)
+    t = threading.Thread(target=probe)
+    t.start()
+    t.join()
+    return bool(result and result[0])
 
 
 @route("POST", "/service/sites/{site}/hosts")

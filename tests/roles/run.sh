@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The role scenario: real Debian test hosts (chroots with sshd in their own network namespaces, see
+# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes and 1 image store.
+#   1. check-mode deploy before anything exists: no write reaches vrmsim, no file changes on the hosts
+#   2. deploy, 3. deploy again: no change, 4. assertions on vrmsim's objects and on the hosts' files
+#   5. wrong variables fail in the argument-spec or pre-check phase and change nothing
+# Everything it starts is torn down on exit (by the state directory it created).
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+export PATH="$(dirname "$PY"):$PATH"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/fc-roles.XXXXXX")"
+STATE="$WORK/hosts"
+SIM_PID=""
+export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt"
+
+cleanup() {
+    [[ -n "$SIM_PID" ]] && kill "$SIM_PID" 2>/dev/null
+    "$PY" "$ROOT/hacking/testhosts.py" down --state "$STATE" >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+if [[ $(id -u) -ne 0 ]]; then
+    fail "the role scenario needs root (network namespaces, chroots, overlay mounts)"
+fi
+
+echo "--- test hosts"
+"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 || fail "test hosts did not start"
+HUB="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["hub"])' "$STATE/hosts.json")"
+"$PY" "$ROOT/hacking/testhosts.py" inventory --state "$STATE" \
+    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 > "$WORK/inventory.json" || fail "inventory"
+
+echo "--- vrmsim"
+mkdir -p "$WORK/sim"
+(cd "$ROOT/simulator" && exec "$PY" -m vrmsim serve --state-dir "$WORK/sim" --listen 127.0.0.1:0 --seed empty \
+    --time-mode instant --probe-netns "$HUB" --ready-file "$WORK/ready.json") >"$WORK/sim.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 1 100); do [[ -s "$WORK/ready.json" ]] && break; sleep 0.1; done
+[[ -s "$WORK/ready.json" ]] || { cat "$WORK/sim.log"; fail "vrmsim did not start"; }
+
+"$PY" - "$WORK" "$STATE" <<'PYEOF' || fail "could not prepare the scenario"
+import json, sys, requests
+work, state = sys.argv[1], sys.argv[2]
+ready = json.load(open(work + "/ready.json"))
+hosts = {h["name"]: h["address"] for h in json.load(open(state + "/hosts.json"))["hosts"]}
+s = requests.Session(); s.verify = ready["ca_file"]; s.trust_env = False
+# the simulated storage network: the image store's export is reachable by the CNA nodes
+r = s.post(ready["url"] + "/_sim/nas_exports", json={"ip": hosts["imgs1"], "path": "/srv/fusioncompute/images",
+                                                    "capacity_gb": 500})
+r.raise_for_status()
+api = {"vrm_api_host": "127.0.0.1", "vrm_api_port": ready["port"], "vrm_api_username": ready["username"],
+       "vrm_api_password": ready["password"], "vrm_api_ca_path": ready["ca_file"]}
+for p in ("cna", "imgs"):
+    api.update({"%s_api_%s" % (p, k): v for k, v in (("host", "127.0.0.1"), ("port", ready["port"]),
+               ("username", ready["username"]), ("password", ready["password"]), ("ca_path", ready["ca_file"]))})
+host_vars = {"vrm1": {"vrm_node_management_address": hosts["vrm1"]},
+             "imgs1": {"imgs_address": hosts["imgs1"],
+                       "imgs_datastore_hosts": [hosts[n] for n in ("cna1", "cna2", "cna3")]}}
+for n in ("cna1", "cna2", "cna3"):
+    host_vars[n] = {"cna_management_address": hosts[n]}
+json.dump({"api": api, "host_vars": host_vars, "addresses": hosts, "url": ready["url"],
+           "ca": ready["ca_file"]}, open(work + "/scenario.json", "w"))
+inv = json.load(open(work + "/inventory.json"))
+for name, hv in host_vars.items():
+    inv["all"]["hosts"][name].update(hv)
+json.dump(inv, open(work + "/inventory.json", "w"))
+json.dump(api, open(work + "/api.json", "w"))
+PYEOF
+
+mkdir -p "$WORK/collections/ansible_collections/fusioncompute"
+ln -s "$ROOT" "$WORK/collections/ansible_collections/fusioncompute/core"
+export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
+export ANSIBLE_HOST_KEY_CHECKING=False
+export ANSIBLE_SSH_ARGS="-o ControlMaster=no"   # a master outliving its proxy would hang later connections
+export ANSIBLE_PIPELINING=True
+export ANSIBLE_NOCOLOR=1
+PLAY=(ansible-playbook -i "$WORK/inventory.json" -e "@$ROOT/tests/roles/site_vars.yml" -e "@$WORK/api.json"
+      "$ROOT/playbooks/deploy_site.yml")
+
+writes() {  # number of write requests vrmsim received since $1
+    "$PY" - "$WORK" "$1" <<'PYEOF'
+import json, sys, requests
+sc = json.load(open(sys.argv[1] + "/scenario.json"))
+s = requests.Session(); s.verify = sc["ca"]; s.trust_env = False
+log = s.get(sc["url"] + "/_sim/requests", params={"since": sys.argv[2]}).json()["requests"]
+print(len([r for r in log if r["method"] != "GET" and r["path"] != "/service/session"]))
+PYEOF
+}
+last_seq() {
+    "$PY" -c 'import json,sys,requests; sc=json.load(open(sys.argv[1]+"/scenario.json")); s=requests.Session(); s.verify=sc["ca"]; s.trust_env=False; print(s.get(sc["url"]+"/_sim/requests").json()["last_seq"])' "$WORK"
+}
+host_files() {  # checksums of the files the roles manage, on every host
+    ansible all -i "$WORK/inventory.json" -m ansible.builtin.shell -a \
+        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf 2>/dev/null | sha256sum' \
+        -o 2>/dev/null | sort
+}
+
+echo "--- 1. check mode before the first deploy"
+before_files="$(host_files)"
+mark="$(last_seq)"
+"${PLAY[@]}" --check > "$WORK/check.log" 2>&1 || { cat "$WORK/check.log"; fail "check-mode deploy failed"; }
+[[ "$(writes "$mark")" == "0" ]] || fail "check mode sent write requests to vrmsim"
+[[ "$(host_files)" == "$before_files" ]] || fail "check mode changed files on the hosts"
+
+echo "--- 2. deploy"
+"${PLAY[@]}" > "$WORK/deploy.log" 2>&1 || { cat "$WORK/deploy.log"; fail "deploy failed"; }
+
+echo "--- 3. deploy again: no change"
+"${PLAY[@]}" > "$WORK/again.log" 2>&1 || { cat "$WORK/again.log"; fail "second deploy failed"; }
+if grep -E 'changed=[1-9]' "$WORK/again.log"; then
+    grep -B3 -E '^changed:' "$WORK/again.log" | head -40
+    fail "the second deploy changed something"
+fi
+
+echo "--- 4. state of vrmsim and of the hosts"
+"$PY" - "$WORK" <<'PYEOF' || fail "vrmsim does not hold the described site"
+import json, sys, requests
+sc = json.load(open(sys.argv[1] + "/scenario.json"))
+s = requests.Session(); s.verify = sc["ca"]; s.trust_env = False
+def objs(kind):
+    return [o["object"] for o in s.get(sc["url"] + "/_sim/objects", params={"kind": kind}).json()["objects"]]
+clusters = {c["name"]: c for c in objs("clusters")}
+assert clusters["cluster-a"]["isEnableDrs"] and clusters["cluster-a"]["drsSetting"]["drsLevel"] == 3, clusters
+hosts = {h["ip"]: h for h in objs("hosts")}
+for n in ("cna1", "cna2", "cna3"):
+    h = hosts[sc["addresses"][n]]
+    assert h["clusterName"] == "cluster-a" and h["status"] == "normal", h
+dvs = [d for d in objs("dvswitchs") if d["name"] == "dvs-a"][0]
+assert len(dvs["hostPortSet"]) == 3 and {p["portName"] for p in dvs["hostPortSet"]} == {"eth2"}, dvs
+pgs = {p["name"]: p for p in objs("portgroups")}
+assert pgs["pg-web"]["vlanId"] == 100 and pgs["pg-web"]["txLimit"] == 500, pgs
+assert pgs["pg-trunk"]["portType"] == 1 and pgs["pg-trunk"]["vlanRange"] == "200-210", pgs
+ds = [d for d in objs("datastores") if d["name"] == "imgs"][0]
+assert ds["storageType"] == "NAS" and len(ds["hosts"]) == 3, ds
+tpl = [v for v in objs("vms") if v["name"] == "tpl-tiny"][0]
+assert tpl["isTemplate"] and tpl["vmConfig"]["disks"][0]["datastoreName"] == "imgs", tpl
+print("vrmsim holds the site")
+PYEOF
+ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q "$(hostname -s 2>/dev/null || true)" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
+    -o > /dev/null || fail "CNA files are not as rendered"
+ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nameserver 10.77.0.1" /etc/resolv.conf' \
+    -o > /dev/null || fail "VRM node files are not as rendered"
+ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -x ganesha.nfsd && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
+    -o > /dev/null || fail "the image store does not serve the export"
+
+echo "--- 5. wrong variables fail early and change nothing"
+mark="$(last_seq)"
+bad() {  # bad NAME EXTRA-VARS-JSON EXPECTED-TEXT
+    if "${PLAY[@]}" -e "$2" > "$WORK/bad-$1.log" 2>&1; then fail "$1: the deploy did not fail"; fi
+    grep -q "$3" "$WORK/bad-$1.log" || { tail -30 "$WORK/bad-$1.log"; fail "$1: not refused with '$3'"; }
+}
+bad vlan '{"vrm_dvs": [{"name": "dvs-a", "portgroups": [{"name": "pg-bad", "vlan_id": 5000}]}]}' "vlan_id must be 0-4094"
+bad dstype '{"vrm_datastores": [{"name": "x", "type": "iscsi", "hosts": []}]}' "value of type must be one of"
+bad cluster '{"cna_cluster": "no-such-cluster", "cna_planned_clusters": []}' "does not exist in VRM"
+[[ "$(writes "$mark")" == "0" ]] || fail "a refused deploy sent write requests to vrmsim"
+
+echo "role scenario: all checks passed"
