@@ -133,7 +133,7 @@ run_lint() {
         echo "no roles or playbooks to lint"
         return 1
     fi
-    (cd "$COLL" && ansible-lint --offline "${targets[@]}")
+    (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH="$WORK" ansible-lint --offline "${targets[@]}")
 }
 
 run_nova() {
