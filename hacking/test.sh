@@ -133,6 +133,7 @@ run_lint() {
         echo "no roles or playbooks to lint"
         return 1
     fi
+    "$PY" "$ROOT/hacking/role_readme.py" --check || return 1
     (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH="$WORK" ansible-lint --offline "${targets[@]}")
 }
 
