@@ -111,6 +111,7 @@ echo "--- 3. deploy again: no change"
 "${PLAY[@]}" > "$WORK/again.log" 2>&1 || { cat "$WORK/again.log"; fail "second deploy failed"; }
 if grep -E 'changed=[1-9]' "$WORK/again.log"; then
     grep -B3 -E '^changed:' "$WORK/again.log" | head -40
+    ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'tail -20 /var/log/ganesha.log; pgrep -a ganesha' 2>&1 | tail -25
     fail "the second deploy changed something"
 fi
 
