@@ -229,6 +229,7 @@ def list_vms(engine, req):
     mac = nonempty_filter(req, "mac")
     vm_id = nonempty_filter(req, "vmId")
     desc = nonempty_filter(req, "description")
+    group = nonempty_filter(req, "group")
     is_tpl = req.qbool("isTemplate")
     status = req.q("status")
     uuid = req.q("uuid")
@@ -249,6 +250,8 @@ def list_vms(engine, req):
         checks.append(lambda vm: vm.data.get("params", {}).get("externalUuid") == ext)
     if desc is not None:
         checks.append(lambda vm: fuzzy(vm.data.get("description", ""), desc))
+    if group is not None:
+        checks.append(lambda vm: fuzzy(vm.data.get("group") or "", group))
     if vm_id is not None:
         checks.append(lambda vm: fuzzy(vm.urn.rsplit(":", 1)[1], vm_id))
     if urns:
@@ -632,6 +635,10 @@ def clone_vm(engine, req):
             vol.sim["written_mb"] = vol.data["quantityGB"] * 1024 if not vol.data["isThin"] else written
             engine.touch(vol)
     vm.sim["tools"] = src.sim.get("tools", True) if not src.data.get("isTemplate") else True
+    # group and externalUuid are taken as on create (docs/vrmsim-fidelity.md)
+    vm.data["group"] = as_str(body.get("group"), "group", 0, 1024, default="")
+    if body.get("externalUuid"):
+        vm.data["params"]["externalUuid"] = as_str(body["externalUuid"], "externalUuid", 1, 64)
     if host_urn:
         vm.data["isBindingHost"] = as_bool(body.get("isBindingHost"), "isBindingHost", False)
     if src.data.get("isTemplate"):

@@ -15,6 +15,7 @@ SIM_PID=""
 export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt"
 
 cleanup() {
+    if [[ -n "${FC_ROLES_KEEP:-}" ]]; then echo "kept for inspection: $WORK (sim pid $SIM_PID)"; return; fi
     [[ -n "$SIM_PID" ]] && kill "$SIM_PID" 2>/dev/null
     "$PY" "$ROOT/hacking/testhosts.py" down --state "$STATE" >/dev/null 2>&1
     rm -rf "$WORK"
@@ -93,8 +94,8 @@ last_seq() {
 }
 host_files() {  # checksums of the files the roles manage, on every host
     ansible all -i "$WORK/inventory.json" -m ansible.builtin.shell -a \
-        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf 2>/dev/null | sha256sum' \
-        -o 2>/dev/null | sort
+        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf 2>/dev/null | sha256sum' -o \
+        2>/dev/null | sort
 }
 
 echo "--- 1. check mode before the first deploy"
@@ -139,12 +140,12 @@ tpl = [v for v in objs("vms") if v["name"] == "tpl-tiny"][0]
 assert tpl["isTemplate"] and tpl["vmConfig"]["disks"][0]["datastoreName"] == "imgs", tpl
 print("vrmsim holds the site")
 PYEOF
-ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q "$(hostname -s 2>/dev/null || true)" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
-    -o > /dev/null || fail "CNA files are not as rendered"
+ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q " {{ inventory_hostname }}$" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
+    > /dev/null || fail "CNA files are not as rendered"
 ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nameserver 10.77.0.1" /etc/resolv.conf' \
-    -o > /dev/null || fail "VRM node files are not as rendered"
-ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -x ganesha.nfsd && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
-    -o > /dev/null || fail "the image store does not serve the export"
+    > /dev/null || fail "VRM node files are not as rendered"
+ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -x ganesha.nfsd && ss -ltn | grep -q ":2049 " && ! grep -q "Could not create export" /var/log/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
+    > /dev/null || fail "the image store does not serve the export"
 
 echo "--- 5. wrong variables fail early and change nothing"
 mark="$(last_seq)"
@@ -154,6 +155,7 @@ bad() {  # bad NAME EXTRA-VARS-JSON EXPECTED-TEXT
 }
 bad vlan '{"vrm_dvs": [{"name": "dvs-a", "portgroups": [{"name": "pg-bad", "vlan_id": 5000}]}]}' "vlan_id must be 0-4094"
 bad dstype '{"vrm_datastores": [{"name": "x", "type": "iscsi", "hosts": []}]}' "value of type must be one of"
+bad clients '{"imgs_export_clients": ["10.0.0.0/24; Access_Type = RW"]}' "is not an address"
 bad cluster '{"cna_cluster": "no-such-cluster", "cna_planned_clusters": []}' "does not exist in VRM"
 [[ "$(writes "$mark")" == "0" ]] || fail "a refused deploy sent write requests to vrmsim"
 

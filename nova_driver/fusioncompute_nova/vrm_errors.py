@@ -1,0 +1,1 @@
+../../plugins/module_utils/fc_errors.py
