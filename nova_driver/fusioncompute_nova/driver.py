@@ -5,7 +5,7 @@ One nova-compute service manages exactly one cluster, reported as the compute no
 places them on its CNA hosts (DRS), so nova sees the cluster as one big host, as with vCenter.
 """
 
-import logging
+from oslo_log import log as logging
 import re
 
 import os_resource_classes as orc
@@ -53,6 +53,16 @@ CAPACITY_CODES = ("10800125", "10800126", "10800127", "10800128", "10800131", "1
 ALREADY_RUNNING = "10300094"
 ALREADY_STOPPED = "10300092"
 NO_TOOLS = "10300026"
+
+
+class ClusterNotFound(exception.VirtDriverNotReady):
+    """The configured cluster is gone (deleted or renamed). nova-compute keeps running, reports no
+    node and retries every periodic run; it never adopts a renamed cluster under the old node."""
+
+    msg_fmt = ("The FusionCompute cluster %(cluster)s does not exist in site %(site)s, so this service reports "
+               "no compute node until it is back. If the cluster was renamed, rename it back, or deploy a new "
+               "nova-compute service (new [DEFAULT] host and state_path) for the new name and retire node "
+               "%(node)s: nova does not let a compute node change its name.")
 
 
 def _mount_sequence(mountpoint):
@@ -138,11 +148,9 @@ class FusionComputeDriver(driver.ComputeDriver):
         found = self._call("get", site["uri"] + "/clusters", params={"name": clusters[0]}) or {}
         exact = [c for c in found.get("clusters") or [] if c.get("name") == clusters[0]]
         if not exact:
-            raise exception.InvalidConfiguration(
-                "The FusionCompute cluster %r does not exist in site %s. If it was renamed, this service's "
-                "compute node %s@%s is gone with the old name: nova will not adopt a renamed node, so deploy "
-                "a new service (new [DEFAULT] host and state_path) for the new name and retire this one."
-                % (clusters[0], site.get("name"), vrm.urn_id(site["urn"]), clusters[0]))
+            self._site, self._cluster, self._nodename = site, None, None
+            raise ClusterNotFound(cluster=clusters[0], site=site.get("name"),
+                                  node="%s@%s" % (vrm.urn_id(site["urn"]), clusters[0]))
         self._site = site
         self._cluster = exact[0]
         self._nodename = "%s@%s" % (vrm.urn_id(site["urn"]), self._cluster["name"])
@@ -150,7 +158,7 @@ class FusionComputeDriver(driver.ComputeDriver):
 
     @property
     def site_uri(self):
-        if self._site is None:
+        if self._site is None or self._cluster is None:
             self._resolve_scope()
         return self._site["uri"]
 
@@ -161,7 +169,11 @@ class FusionComputeDriver(driver.ComputeDriver):
         return self._cluster
 
     def init_host(self, host):
-        nodename = self._resolve_scope()
+        try:
+            nodename = self._resolve_scope()
+        except ClusterNotFound as exc:
+            LOG.error("%s", exc)
+            return
         LOG.info("FusionCompute driver manages cluster %s of site %s at %s as node %s", self._cluster["name"],
                  self._site.get("name"), self.client.base, nodename)
 
@@ -172,8 +184,15 @@ class FusionComputeDriver(driver.ComputeDriver):
     # -- nodes and resources -------------------------------------------------------------------------
     def get_available_nodes(self, refresh=False):
         if self._nodename is None or refresh:
-            self._resolve_scope()
+            try:
+                self._resolve_scope()
+            except ClusterNotFound as exc:
+                LOG.error("%s", exc)
+                raise
         return [self._nodename]
+
+    def get_num_instances(self):
+        return len(self.list_instance_uuids())
 
     def _hosts(self):
         return self._call("list_all", self.site_uri + "/hosts", "hosts", params={"scope": self.cluster["urn"]})

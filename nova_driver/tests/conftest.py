@@ -2,7 +2,7 @@
 
 # nova patches (or not) the standard library before anything imports ssl, as nova-compute does
 from nova import monkey_patch  # noqa: E402  pylint: disable=wrong-import-position
-monkey_patch.patch()
+monkey_patch.patch()  # the eventlet mode nova.tests.unit uses
 
 import json
 import os

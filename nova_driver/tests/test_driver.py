@@ -102,12 +102,19 @@ def test_cpu_ratio_scales_reported_vcpus(sim, drv):
 
 # -- configuration errors are clear ------------------------------------------------------------------
 
-def test_unknown_cluster_is_a_clear_error(sim, nova_conf):
+def test_unknown_cluster_reports_no_node_with_a_clear_message(sim, nova_conf, caplog):
     configure(sim, clusters=["cluster-renamed"])
     d = make_driver()
-    with pytest.raises(exception.InvalidConfiguration) as err:
-        d.init_host("x")
+    d.init_host("x")  # does not raise: nova-compute stays up instead of crash-looping
+    assert "cluster-renamed does not exist" in caplog.text
+    with pytest.raises(exception.VirtDriverNotReady) as err:
+        d.get_available_nodes()
     assert "cluster-renamed" in str(err.value) and "renamed" in str(err.value)
+    with pytest.raises(exception.VirtDriverNotReady):
+        d.list_instances()
+    # once the cluster exists under the configured name again, the node comes back
+    configure(sim, clusters=["cluster-prod"])
+    assert d.get_available_nodes(refresh=True)[0].endswith("@cluster-prod")
 
 
 def test_several_clusters_refused(sim, nova_conf):
