@@ -11,6 +11,11 @@ inside the hub namespace (``testhosts.py proxy``).
     python hacking/testhosts.py inventory --state DIR [--group G=NAME,NAME ...]
     python hacking/testhosts.py down --state DIR
     python hacking/testhosts.py proxy NAMESPACE HOST PORT   (used by ssh)
+    python hacking/testhosts.py forward --state DIR --port P --to HOST:PORT
+
+``forward`` lets the hosts reach a service of the controller (vrmsim on 127.0.0.1): it listens on
+the hub's bridge address (SUBNET.1:P, inside the hub namespace) and relays each connection to
+HOST:PORT in the controller's namespace; ``down`` stops it.
 
 ``up`` writes ``DIR/hosts.json`` (names, addresses, namespaces, pids) and an
 SSH key; ``down`` stops and removes exactly what ``up`` recorded there.
@@ -192,6 +197,11 @@ def wait_ssh(record, timeout=30.0):
 def down(state):
     state = os.path.abspath(state)
     record = load(state)
+    for pid in record.get("forwarders", []):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
     for host in reversed(record["hosts"]):
         if host.get("pid"):
             try:
@@ -269,6 +279,78 @@ def proxy(namespace, host, port):
     thread.join()
 
 
+CLONE_NEWNET = 0x40000000
+
+
+def _setns(path):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            errno = ctypes.get_errno()
+            raise OSError(errno, "setns %s: %s" % (path, os.strerror(errno)))
+    finally:
+        os.close(fd)
+
+
+def forward(state, port, target):
+    """Relay connections to the hub address SUBNET.1:PORT to TARGET (HOST:PORT) in our namespace."""
+    state = os.path.abspath(state)
+    record = load(state)
+    if not record["hub"]:
+        raise SystemExit("no test hosts are up in %s" % state)
+    host, _, target_port = target.rpartition(":")
+    # The listening socket is made inside the hub namespace; every later socket (the connections to
+    # TARGET) is made back in the namespace we started in. A socket keeps the namespace it was born in.
+    _setns("/proc/self/ns/net")  # fails early without CAP_SYS_ADMIN
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    _setns("/var/run/netns/" + record["hub"])
+    listener = socket.create_server((SUBNET + ".1", int(port)), reuse_port=False)
+    import ctypes
+    if ctypes.CDLL(None, use_errno=True).setns(own, CLONE_NEWNET) != 0:
+        raise SystemExit("could not return to the controller's network namespace")
+    os.close(own)
+    record.setdefault("forwarders", []).append(os.getpid())
+    save(state, record)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+
+    def pump(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock, how in ((dst, socket.SHUT_WR), (src, socket.SHUT_RD)):
+                try:
+                    sock.shutdown(how)
+                except OSError:
+                    pass
+
+    def serve(client):
+        try:
+            upstream = socket.create_connection((host, int(target_port)), 10)
+        except OSError:
+            client.close()
+            return
+        threads = [threading.Thread(target=pump, args=pair, daemon=True)
+                   for pair in ((client, upstream), (upstream, client))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        client.close()
+        upstream.close()
+
+    while True:
+        client, _ = listener.accept()
+        threading.Thread(target=serve, args=(client,), daemon=True).start()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -284,8 +366,14 @@ def main(argv=None):
     p_proxy.add_argument("namespace")
     p_proxy.add_argument("host")
     p_proxy.add_argument("port")
+    p_fwd = sub.add_parser("forward")
+    p_fwd.add_argument("--state", required=True)
+    p_fwd.add_argument("--port", type=int, required=True)
+    p_fwd.add_argument("--to", required=True, help="HOST:PORT in the controller's namespace")
     args = parser.parse_args(argv)
-    if args.command == "up":
+    if args.command == "forward":
+        forward(args.state, args.port, args.to)
+    elif args.command == "up":
         up(args.state, args.names)
     elif args.command == "down":
         down(args.state)

@@ -1,5 +1,7 @@
 """The driver's methods against vrmsim, with nova's own objects (nova.tests fixtures)."""
 
+import json
+import os
 import uuid
 
 import pytest
@@ -308,3 +310,26 @@ def test_driver_loads_through_nova(sim, nova_conf):
         nova.conf.CONF.clear_override("compute_driver")
     assert type(loaded).__name__ == "FusionComputeDriver"
     assert loaded.get_available_nodes()[0].endswith("@cluster-prod")
+
+
+def test_check_command_reports_the_node(sim, nova_conf, tmp_path, capsys):
+    import subprocess, sys as _sys
+    conf = tmp_path / "nova-compute.conf"
+    conf.write_text("[DEFAULT]\ncompute_driver = fusioncompute_nova.driver.FusionComputeDriver\nhost = probe\n"
+                    "state_path = %s\n[fusioncompute]\nfc_ip = 127.0.0.1\nfc_port = %d\nfc_user = %s\n"
+                    "fc_pwd = %s\nca_file = %s\nclusters = cluster-prod\n"
+                    % (tmp_path, sim.ready["port"], sim.ready["username"], sim.ready["password"],
+                       sim.ready["ca_file"]))
+    exe = os.path.join(os.path.dirname(_sys.executable), "fusioncompute-nova-check")
+    ok = subprocess.run([exe, "--config-file", str(conf)], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    out = json.loads(ok.stdout.strip().splitlines()[-1])
+    site_id = sim.objects("sites")[0]["urn"].rsplit(":", 1)[1]
+    hosts = [h for h in sim.objects("hosts") if h.get("clusterName") == "cluster-prod"]
+    assert out["node"] == "%s@cluster-prod" % site_id
+    assert out["vcpus"] == sum(h["cpuQuantity"] for h in hosts)
+    assert out["memory_mb"] == sum(h["memQuantityMB"] for h in hosts)
+    conf.write_text(conf.read_text().replace("clusters = cluster-prod", "clusters = no-such-cluster"))
+    bad = subprocess.run([exe, "--config-file", str(conf)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1
+    assert "no-such-cluster does not exist" in json.loads(bad.stdout.strip().splitlines()[-1])["error"]

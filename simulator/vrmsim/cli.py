@@ -39,7 +39,15 @@ def serve(args):
     ctx = None
     ca_file = None
     if not args.plain_http:
-        ca_file, cert_file, key_file = certs.ensure(args.state_dir)
+        import ipaddress
+        names, addresses = ["localhost"], ["127.0.0.1", "::1"]
+        for extra in args.cert_name or []:
+            try:
+                ipaddress.ip_address(extra)
+                addresses.append(extra)
+            except ValueError:
+                names.append(extra)
+        ca_file, cert_file, key_file = certs.ensure(args.state_dir, tuple(names), tuple(addresses))
         ctx = make_ssl_context(cert_file, key_file)
     engine = build_engine(args)
     server = Server((host, int(port)), engine, ctx)
@@ -137,6 +145,9 @@ def main(argv=None):
     s.add_argument("--no-host-probe", action="store_true",
                    help="do not check that an added host answers on TCP port 22")
     s.add_argument("--probe-netns", help="check added hosts from inside this network namespace (test hosts)")
+    s.add_argument("--cert-name", action="append", metavar="NAME_OR_IP",
+                   help="another DNS name or IP address in the server certificate, for clients that reach "
+                        "vrmsim by another address (repeatable; only when the certificate is generated)")
     c = sub.add_parser("coverage", help="print COVERAGE.md from the route table")
     c.add_argument("--output")
     args = parser.parse_args(argv)

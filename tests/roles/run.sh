@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The role scenario: real Debian test hosts (chroots with sshd in their own network namespaces, see
-# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes and 1 image store.
+# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes, 1 image store and 1 nova-compute
+# node (which reaches vrmsim through a relay on the hub address, and installs nova from a wheelhouse).
 #   1. check-mode deploy before anything exists: no write reaches vrmsim, no file changes on the hosts
 #   2. deploy, 3. deploy again: no change, 4. assertions on vrmsim's objects and on the hosts' files
 #   5. wrong variables fail in the argument-spec or pre-check phase and change nothing
@@ -12,7 +13,9 @@ export PATH="$(dirname "$PY"):$PATH"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fc-roles.XXXXXX")"
 STATE="$WORK/hosts"
 SIM_PID=""
-export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt"
+export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt,python3-venv,python3-packaging"
+SUBNET="${FC_TESTHOSTS_SUBNET:-10.77.0}"
+FWD_PORT=7443
 
 cleanup() {
     if [[ -n "${FC_ROLES_KEEP:-}" ]]; then echo "kept for inspection: $WORK (sim pid $SIM_PID)"; return; fi
@@ -28,20 +31,39 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 echo "--- test hosts"
-"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 || fail "test hosts did not start"
+# The test hosts have no package index: nova and its dependencies go to the nova node as a wheelhouse
+# built here once per constraints file (the offline installation the nova_compute role supports).
+CONSTRAINTS="$ROOT/roles/nova_compute/files/nova-constraints.txt"
+WHEELS="${FC_TESTHOSTS_CACHE:-$HOME/.cache/fusioncompute-testhosts}/wheelhouse-$(sha256sum "$CONSTRAINTS" | cut -c1-12)"
+if [[ ! -f "$WHEELS/.complete" ]]; then
+    echo "--- wheelhouse for the nova node ($WHEELS)"
+    rm -rf "$WHEELS"
+    # async-timeout: redis needs it on Python < 3.11.3 (Debian bookworm has 3.11.2), whatever this controller runs
+    "$PY" -m pip wheel --quiet -c "$CONSTRAINTS" -w "$WHEELS" nova==34.0.0 setuptools async-timeout \
+        || fail "could not build the wheelhouse"
+    touch "$WHEELS/.complete"
+fi
+
+"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 nova1 || fail "test hosts did not start"
 HUB="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["hub"])' "$STATE/hosts.json")"
 "$PY" "$ROOT/hacking/testhosts.py" inventory --state "$STATE" \
-    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 > "$WORK/inventory.json" || fail "inventory"
+    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 --group nova=nova1 > "$WORK/inventory.json" \
+    || fail "inventory"
 
 echo "--- vrmsim"
 mkdir -p "$WORK/sim"
 (cd "$ROOT/simulator" && exec "$PY" -m vrmsim serve --state-dir "$WORK/sim" --listen 127.0.0.1:0 --seed empty \
-    --time-mode instant --probe-netns "$HUB" --ready-file "$WORK/ready.json") >"$WORK/sim.log" 2>&1 &
+    --time-mode instant --probe-netns "$HUB" --cert-name "$SUBNET.1" --ready-file "$WORK/ready.json") \
+    >"$WORK/sim.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 1 100); do [[ -s "$WORK/ready.json" ]] && break; sleep 0.1; done
 [[ -s "$WORK/ready.json" ]] || { cat "$WORK/sim.log"; fail "vrmsim did not start"; }
+# nova-compute on the nova node talks to VRM itself: relay $SUBNET.1:$FWD_PORT (hub) to vrmsim
+SIM_PORT="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$WORK/ready.json")"
+"$PY" "$ROOT/hacking/testhosts.py" forward --state "$STATE" --port "$FWD_PORT" --to "127.0.0.1:$SIM_PORT" \
+    >"$WORK/forward.log" 2>&1 &
 
-"$PY" - "$WORK" "$STATE" <<'PYEOF' || fail "could not prepare the scenario"
+"$PY" - "$WORK" "$STATE" "$SUBNET" "$FWD_PORT" "$WHEELS" <<'PYEOF' || fail "could not prepare the scenario"
 import json, sys, requests
 work, state = sys.argv[1], sys.argv[2]
 ready = json.load(open(work + "/ready.json"))
@@ -53,7 +75,7 @@ r = s.post(ready["url"] + "/_sim/nas_exports", json={"ip": hosts["imgs1"], "path
 r.raise_for_status()
 api = {"vrm_api_host": "127.0.0.1", "vrm_api_port": ready["port"], "vrm_api_username": ready["username"],
        "vrm_api_password": ready["password"], "vrm_api_ca_path": ready["ca_file"]}
-for p in ("cna", "imgs"):
+for p in ("cna", "imgs", "nova_compute"):
     api.update({"%s_api_%s" % (p, k): v for k, v in (("host", "127.0.0.1"), ("port", ready["port"]),
                ("username", ready["username"]), ("password", ready["password"]), ("ca_path", ready["ca_file"]))})
 host_vars = {"vrm1": {"vrm_node_management_address": hosts["vrm1"]},
@@ -61,6 +83,8 @@ host_vars = {"vrm1": {"vrm_node_management_address": hosts["vrm1"]},
                        "imgs_datastore_hosts": [hosts[n] for n in ("cna1", "cna2", "cna3")]}}
 for n in ("cna1", "cna2", "cna3"):
     host_vars[n] = {"cna_management_address": hosts[n]}
+host_vars["nova1"] = {"nova_compute_fc_ip": sys.argv[3] + ".1", "nova_compute_fc_port": int(sys.argv[4]),
+                      "nova_compute_pip_find_links": sys.argv[5]}
 json.dump({"api": api, "host_vars": host_vars, "addresses": hosts, "url": ready["url"],
            "ca": ready["ca_file"]}, open(work + "/scenario.json", "w"))
 inv = json.load(open(work + "/inventory.json"))
@@ -94,7 +118,7 @@ last_seq() {
 }
 host_files() {  # checksums of the files the roles manage, on every host
     ansible all -i "$WORK/inventory.json" -m ansible.builtin.shell -a \
-        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf 2>/dev/null | sha256sum' -o \
+        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf /etc/nova/*.conf /var/lib/nova/*/compute_id 2>/dev/null | sha256sum; ls -d /opt/fusioncompute/nova 2>/dev/null' -o \
         2>/dev/null | sort
 }
 
@@ -147,6 +171,42 @@ ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q 7443 
 ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -x ganesha.nfsd && ss -ltn | grep -q ":2049 " && ! grep -q "Could not create export" /var/log/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
     > /dev/null || fail "the image store does not serve the export"
 
+"$PY" - "$WORK" <<'PYEOF' || fail "nova-compute on the nova node is not as deployed"
+import json, subprocess, sys, uuid
+work = sys.argv[1]
+sc = json.load(open(work + "/scenario.json"))
+def on_nova(cmd):
+    out = subprocess.run(["ansible", "nova", "-i", work + "/inventory.json", "-m", "ansible.builtin.shell", "-a", cmd,
+                          "-o"], capture_output=True, text=True)
+    assert out.returncode == 0, (cmd, out.stdout, out.stderr)
+    return out.stdout.split("(stdout)", 1)[1].strip().replace("\\n", "\n") if "(stdout)" in out.stdout else ""
+import requests
+s = requests.Session(); s.verify = sc["ca"]; s.trust_env = False
+site = s.get(sc["url"] + "/_sim/objects", params={"kind": "sites"}).json()["objects"][0]["object"]
+node = site["urn"].split(":")[2] + "@cluster-a"
+stat = on_nova("stat -c '%a %U %G' /etc/nova/nova.conf /etc/nova/nova-compute-cluster-a.conf")
+assert stat.split("\n") == ["640 root nova", "640 root nova"], stat
+conf = on_nova("cat /etc/nova/nova-compute-cluster-a.conf")
+for line in ("compute_driver = fusioncompute_nova.driver.FusionComputeDriver", "clusters = cluster-a",
+             "host = nova1-cluster-a", "fc_port = 7443", "ca_file = /etc/nova/fusioncompute-ca.pem",
+             "state_path = /var/lib/nova/cluster-a", "insecure = false"):
+    assert line in conf.split("\n"), (line, conf)
+assert "transport_url = rabbit://" in on_nova("cat /etc/nova/nova.conf")
+compute_id = on_nova("cat /var/lib/nova/cluster-a/compute_id")
+assert compute_id == str(uuid.uuid5(uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8E2E"), node)), (compute_id, node)
+assert on_nova("start-stop-daemon --status --pidfile /run/nova-compute-fc-cluster-a.pid && echo running") == "running"
+assert "nova-compute" in on_nova("ps -o args= -p $(cat /run/nova-compute-fc-cluster-a.pid)")
+check = json.loads(on_nova("/opt/fusioncompute/nova/bin/fusioncompute-nova-check --config-file /etc/nova/nova.conf "
+                           "--config-file /etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1"))
+assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
+print("nova node: service running, node", node, check["vcpus"], "vCPUs")
+PYEOF
+for log in deploy again check; do
+    if grep -qF "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["password"])' "$WORK/ready.json")" "$WORK/$log.log"; then
+        fail "the VRM password appears in the output of the $log run"
+    fi
+done
+
 echo "--- 5. wrong variables fail early and change nothing"
 mark="$(last_seq)"
 bad() {  # bad NAME EXTRA-VARS-JSON EXPECTED-TEXT
@@ -157,6 +217,8 @@ bad vlan '{"vrm_dvs": [{"name": "dvs-a", "portgroups": [{"name": "pg-bad", "vlan
 bad dstype '{"vrm_datastores": [{"name": "x", "type": "iscsi", "hosts": []}]}' "value of type must be one of"
 bad clients '{"imgs_export_clients": ["10.0.0.0/24; Access_Type = RW"]}' "is not an address"
 bad cluster '{"cna_cluster": "no-such-cluster", "cna_planned_clusters": []}' "does not exist in VRM"
+bad novacluster '{"nova_compute_instances": [{"cluster": "no-such-cluster"}]}' "Cluster no-such-cluster does not exist in VRM"
+bad novatwice '{"nova_compute_instances": [{"cluster": "cluster-a"}, {"cluster": "cluster-a", "name": "x"}]}' "must list each FusionCompute cluster once"
 [[ "$(writes "$mark")" == "0" ]] || fail "a refused deploy sent write requests to vrmsim"
 
 echo "role scenario: all checks passed"
