@@ -101,7 +101,8 @@ export ANSIBLE_HOST_KEY_CHECKING=False
 export ANSIBLE_SSH_ARGS="-o ControlMaster=no"   # a master outliving its proxy would hang later connections
 export ANSIBLE_PIPELINING=True
 export ANSIBLE_NOCOLOR=1
-PLAY=(ansible-playbook -i "$WORK/inventory.json" -e "@$ROOT/tests/roles/site_vars.yml" -e "@$WORK/api.json"
+# a bound on every run, so that a hung connection fails the scenario instead of the whole CI job
+PLAY=(timeout "${FC_ROLES_PLAY_TIMEOUT:-1500}" ansible-playbook -i "$WORK/inventory.json" -e "@$ROOT/tests/roles/site_vars.yml" -e "@$WORK/api.json"
       "$ROOT/playbooks/deploy_site.yml")
 
 writes() {  # number of write requests vrmsim received since $1
@@ -118,7 +119,7 @@ last_seq() {
 }
 host_files() {  # checksums of the files the roles manage, on every host
     ansible all -i "$WORK/inventory.json" -m ansible.builtin.shell -a \
-        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf /etc/nova/*.conf /var/lib/nova/*/compute_id 2>/dev/null | sha256sum; ls -d /opt/fusioncompute/nova 2>/dev/null' -o \
+        'cat /etc/hosts /etc/timezone /etc/sysctl.d/90-fusioncompute-cna.conf /etc/ganesha/ganesha.conf /etc/nova/*.conf /var/lib/nova/*/compute_id 2>/dev/null | sha256sum; if test -d /opt/fusioncompute/nova; then echo nova-venv; fi' -o \
         2>/dev/null | sort
 }
 
@@ -127,7 +128,11 @@ before_files="$(host_files)"
 mark="$(last_seq)"
 "${PLAY[@]}" --check > "$WORK/check.log" 2>&1 || { cat "$WORK/check.log"; fail "check-mode deploy failed"; }
 [[ "$(writes "$mark")" == "0" ]] || fail "check mode sent write requests to vrmsim"
-[[ "$(host_files)" == "$before_files" ]] || fail "check mode changed files on the hosts"
+after_files="$(host_files)"
+if [[ "$after_files" != "$before_files" ]]; then
+    diff <(echo "$before_files") <(echo "$after_files")
+    fail "check mode changed files on the hosts"
+fi
 
 echo "--- 2. deploy"
 "${PLAY[@]}" > "$WORK/deploy.log" 2>&1 || { cat "$WORK/deploy.log"; fail "deploy failed"; }
