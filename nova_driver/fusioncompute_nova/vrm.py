@@ -149,7 +149,7 @@ class VrmClient:
         resp = self._send(method, path, params=params, body=body)
         if resp.status_code == 401:
             err = self._error(resp, method, path)
-            if err.code in (None, "10000002"):
+            if err.code in (None, vrm_errors.SESSION_EXPIRED):
                 LOG.info("VRM session expired; logging in again")
                 self.login()
                 resp = self._send(method, path, params=params, body=body)

@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the host
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import SESSION_EXPIRED, FcApiError, FcError
 
 ACCEPT = "application/json;version=%s;charset=UTF-8"
 CONTENT_TYPE = "application/json;charset=UTF-8"
@@ -192,7 +192,7 @@ class FcClient(object):
         resp = self._send(method, path, params=params, body=body)
         if resp.status_code == 401 and self.username and self.password:
             err = self._error(resp, method, path)
-            if err.code in (None, "10000002"):
+            if err.code in (None, SESSION_EXPIRED):
                 # One re-login when the token expired, then the request once more.
                 self.relogins += 1
                 self._login()

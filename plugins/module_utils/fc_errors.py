@@ -78,6 +78,9 @@ HINTS = {
 
 
 # Codes the VRM answers (HTTP 400) when the object of a URI does not exist.
+# The token expired or is unknown: the one error a client answers by logging in again.
+SESSION_EXPIRED = "10000002"
+
 NOT_FOUND_CODES = ("10000008", "10300027", "10300028", "10410006", "10420004", "10540107", "10540010",
                    "10300109", "10512003", "10000020", "10300001")
 
