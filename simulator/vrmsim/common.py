@@ -5,6 +5,17 @@ from vrmsim.errors import VrmError
 MAX_LIMIT = 100
 
 
+class RawJson(bytes):
+    """An answer already encoded as JSON; the server sends it as it is."""
+
+
+def raw_page(engine, res, key, view):
+    """``res`` (from :func:`page`) with its items rendered through the engine's JSON cache."""
+    head = '{"total":%d,"%s":[' % (res["total"], key)
+    items = b",".join(engine.render_json(rec, view) for rec in res[key])
+    return RawJson(head.encode("ascii") + items + b"]}")
+
+
 def page(items, req, key, required=False, all_when_absent=True, fallback_over_limit=False):
     """Answer ``{"total": n, key: [...]}`` honouring ``limit``/``offset`` (vrm-api.md 6).
 

@@ -483,8 +483,7 @@ def render_host(engine, rec, view):
     out["cpuResource"] = {"totalSizeMHz": total_mhz, "allocatedSizeMHz": used_cpu * mhz}
     out["memResource"] = {"totalSizeMB": int(out.get("memQuantityMB", 0)), "allocatedSizeMB": used_mem,
                           "realtimeUsedSizeMB": int(used_mem * 0.7)}
-    out["vmCount"] = sum(1 for vm in engine.all("vms") if vm.sim.get("host") == rec.urn
-                         and vm.data.get("status") in placement.ACTIVE)
+    out["vmCount"] = placement.host_vm_count(engine, rec.urn)
     cap_cpu, cap_mem = placement.host_capacity(engine, rec)
     out["cpuUsage"] = "%.2f" % (100.0 * used_cpu / cap_cpu if cap_cpu else 0.0)
     out["memUsage"] = "%.2f" % (100.0 * used_mem / cap_mem if cap_mem else 0.0)

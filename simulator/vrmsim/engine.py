@@ -7,6 +7,7 @@ on the virtual clock; events are persisted and applied in order at every request
 """
 
 import collections
+import json
 import os
 import random
 import re
@@ -88,6 +89,9 @@ class Engine(object):
         self.request_seq = 0
         self.sessions = {}
         self.rng = random.Random()
+        self._json_cache = {}
+        self._memo = {}
+        self.memo_ok = False      # true only while a GET handler runs (it changes nothing)
         if not self.store.is_empty():
             self.sessions = dict(self.store.meta.get("sessions", {}))
 
@@ -191,6 +195,39 @@ class Engine(object):
         if fn is None:
             return dict(rec.data)
         return fn(self, rec, view)
+
+    def render_json(self, rec, view):
+        """``render`` encoded as compact JSON, cached until the store's next change.
+
+        Only for views that depend on the stored state alone (not on the clock): the cache is
+        keyed by the store generation, which every change and every non-GET request bumps.
+        """
+        key = (rec.urn, view)
+        gen = self.store.generation
+        hit = self._json_cache.get(key)
+        if hit is not None and hit[0] == gen:
+            return hit[1]
+        raw = json.dumps(self.render(rec, view), separators=(",", ":")).encode("utf-8")
+        self._json_cache[key] = (gen, raw)
+        return raw
+
+    def memo(self, key, fn):
+        """``fn(self)``, remembered for the current store generation while ``memo_ok``."""
+        if not self.memo_ok:
+            return fn(self)
+        gen = self.store.generation
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == gen:
+            return hit[1]
+        val = fn(self)
+        self._memo[key] = (gen, val)
+        return val
+
+    def invalidate_renderings(self):
+        """Forget every cached rendering (called around requests that may change state)."""
+        self.store.generation += 1
+        if len(self._json_cache) > 4 * len(self.store.objects) + 1024:
+            self._json_cache.clear()
 
     # -- tasks ---------------------------------------------------------------------------------
     def start_task(self, task_type, entity_urn, entity_name="", done=None, fail=None, user=None,

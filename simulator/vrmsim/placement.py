@@ -49,7 +49,33 @@ def vm_dvss(vm):
     return out
 
 
+def _host_loads(engine):
+    """host URN -> [cpu, memory, running VMs] over every active VM, in one pass."""
+    loads = {}
+    for vm in engine.all("vms"):
+        if vm.data.get("status") not in ACTIVE:
+            continue
+        c, m = vm_demand(vm)
+        here, target = vm.sim.get("host"), vm.sim.get("target_host")
+        for h in {here, target}:
+            if h:
+                acc = loads.setdefault(h, [0, 0, 0])
+                acc[0] += c
+                acc[1] += m
+        if here:
+            loads.setdefault(here, [0, 0, 0])[2] += 1
+    return loads
+
+
+def host_vm_count(engine, host_urn):
+    """Active VMs whose current host is ``host_urn``."""
+    return engine.memo("host_loads", _host_loads).get(host_urn, (0, 0, 0))[2]
+
+
 def host_usage(engine, host_urn, exclude=None):
+    if exclude is None and engine.memo_ok:
+        c, m, _n = engine.memo("host_loads", _host_loads).get(host_urn, (0, 0, 0))
+        return c, m
     cpu = mem = 0
     for vm in engine.all("vms"):
         if exclude is not None and vm.urn == exclude:

@@ -37,8 +37,26 @@ def route(method, template, auth=True):
     return deco
 
 
+_MATCHED = {}
+_MATCHED_MAX = 20000
+
+
 def match(method, path):
-    """Return ``(route, params)``; raise a not-implemented error when nothing matches."""
+    """Return ``(route, params)``; raise a not-implemented error when nothing matches.
+
+    Matches are remembered by (method, path): a repeated request skips the scan of the table.
+    """
+    hit = _MATCHED.get((method, path))
+    if hit is not None:
+        return hit[0], dict(hit[1])
+    rt, params = _scan(method, path)
+    if len(_MATCHED) >= _MATCHED_MAX:
+        _MATCHED.clear()
+    _MATCHED[(method, path)] = (rt, params)
+    return rt, dict(params)
+
+
+def _scan(method, path):
     path_known = False
     for r in ROUTES:
         m = r.regex.match(path)

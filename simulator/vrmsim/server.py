@@ -33,10 +33,90 @@ class Server(ThreadingHTTPServer):
         return sock, addr
 
 
+class Headers(object):
+    """Request headers: case-insensitive ``get`` and ``in``; the first of repeated names wins."""
+
+    __slots__ = ("_items", "_index")
+
+    def __init__(self):
+        self._items = []
+        self._index = {}
+
+    def add(self, name, value):
+        self._items.append((name, value))
+        self._index.setdefault(name.lower(), value)
+
+    def get(self, name, default=None):
+        return self._index.get(name.lower(), default)
+
+    def __getitem__(self, name):
+        return self._index.get(name.lower())
+
+    def __contains__(self, name):
+        return name.lower() in self._index
+
+    def items(self):
+        return list(self._items)
+
+    def keys(self):
+        return [k for k, _v in self._items]
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self):
+        return len(self._items)
+
+
+MAX_HEADERS = 100
+PLAIN_VERSIONS = (b"HTTP/1.1", b"HTTP/1.0")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "vrmsim/" + VERSION
     sys_version = ""
+
+    def parse_request(self):
+        """A fast path for well-formed HTTP/1.0 and 1.1 requests; anything else goes to the
+        standard parser, which answers the errors (the email-based header parser is a large part
+        of a small request's cost)."""
+        words = self.raw_requestline.split()
+        if len(words) != 3 or words[2] not in PLAIN_VERSIONS:
+            return super().parse_request()
+        self.request_version = words[2].decode("ascii")
+        self.command = words[0].decode("iso-8859-1")
+        self.path = words[1].decode("iso-8859-1")
+        self.requestline = self.raw_requestline.decode("iso-8859-1").rstrip("\r\n")
+        self.close_connection = words[2] == b"HTTP/1.0"
+        if self.path.startswith("//"):
+            self.path = "/" + self.path.lstrip("/")
+        headers = Headers()
+        for _ in range(MAX_HEADERS + 1):
+            line = self.rfile.readline(65537)
+            if len(line) > 65536:
+                self.send_error(431, "Line too long")
+                return False
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, sep, value = line.decode("iso-8859-1").partition(":")
+            if not sep or not name.strip():
+                self.send_error(400, "Bad header line")
+                return False
+            headers.add(name.strip(), value.strip())
+        else:
+            self.send_error(431, "Too many headers")
+            return False
+        self.headers = headers
+        conntype = (headers.get("Connection") or "").lower()
+        if conntype == "close":
+            self.close_connection = True
+        elif conntype == "keep-alive":
+            self.close_connection = False
+        if (headers.get("Expect") or "").lower() == "100-continue" and self.request_version == "HTTP/1.1":
+            if not self.handle_expect_100():
+                return False
+        return True
 
     def setup(self):
         super().setup()
@@ -59,20 +139,26 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ------------------------------------------------------------------------------
     def _send(self, status, body=None, headers=None, content_type=JSON_TYPE, raw=None):
-        reason = "OKAY" if status == 200 else None
-        self.send_response(status, reason)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        if raw is None and body is not None:
+        """Status line, headers and body in one write (one TLS record for a small answer)."""
+        if raw is None and isinstance(body, bytes):
+            raw = body
+        elif raw is None and body is not None:
             raw = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        self.log_request(status)
+        reason = "OKAY" if status == 200 else self.responses.get(status, ("",))[0]
+        lines = ["%s %d %s" % (self.protocol_version, status, reason),
+                 "Server: " + self.version_string(), "Date: " + self.date_time_string()]
+        for k, v in (headers or {}).items():
+            lines.append("%s: %s" % (k, v))
         if raw is not None:
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(raw)))
-        else:
-            self.send_header("Content-Length", "0")
-        self.end_headers()
+            lines.append("Content-Type: " + content_type)
+        lines.append("Content-Length: %d" % (len(raw) if raw is not None else 0))
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
         if raw is not None and self.command != "HEAD":
-            self.wfile.write(raw)
+            head += raw
+        self.wfile.write(head)
 
     def _read_body(self):
         length = self.headers.get("Content-Length")
@@ -121,7 +207,13 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if path.startswith("/_sim/") or path == "/_sim":
-            status, out, hdrs = control.handle(engine, self.command, path, query, body)
+            if self.command != "GET":
+                engine.invalidate_renderings()
+            try:
+                status, out, hdrs = control.handle(engine, self.command, path, query, body)
+            finally:
+                if self.command != "GET":
+                    engine.invalidate_renderings()
             if isinstance(out, (bytes, str)):
                 self._send(status, raw=out if isinstance(out, bytes) else out.encode("utf-8"),
                            content_type=hdrs.pop("Content-Type", "text/plain"), headers=hdrs)
@@ -170,7 +262,16 @@ class Handler(BaseHTTPRequestHandler):
                 req.params = params
                 if rt.auth:
                     req.session = engine.check_token(self.headers.get("X-Auth-Token"))
-                result = rt.fn(engine, req)
+                writes = self.command != "GET"
+                if writes:
+                    engine.invalidate_renderings()
+                engine.memo_ok = not writes
+                try:
+                    result = rt.fn(engine, req)
+                finally:
+                    engine.memo_ok = False
+                    if writes:
+                        engine.invalidate_renderings()
                 if engine.time_mode == "instant":
                     engine.tick()
                 engine.store.flush()

@@ -46,9 +46,13 @@ class Store(object):
         self._meta_dirty = set()
         self._events_added = {}
         self._events_removed = set()
+        # Bumped by every change (and by the server around every non-GET request): a cached
+        # rendering is valid only for the generation it was made in.
+        self.generation = 0
 
     # -- loading ---------------------------------------------------------------------------
     def load(self):
+        self.generation += 1
         self.objects.clear()
         self.by_kind.clear()
         for urn, kind, data, sim in self.db.execute("SELECT urn, kind, data, sim FROM objects"):
@@ -76,9 +80,11 @@ class Store(object):
         self.by_kind.setdefault(rec.kind, {})[rec.urn] = rec
         self._dirty.add(rec.urn)
         self._deleted.discard(rec.urn)
+        self.generation += 1
 
     def touch(self, rec):
         self._dirty.add(rec.urn)
+        self.generation += 1
 
     def delete(self, urn):
         rec = self.objects.pop(urn, None)
@@ -86,6 +92,7 @@ class Store(object):
             self.by_kind.get(rec.kind, {}).pop(urn, None)
         self._dirty.discard(urn)
         self._deleted.add(urn)
+        self.generation += 1
 
     def set_meta(self, key, value):
         self.meta[key] = value
@@ -136,6 +143,7 @@ class Store(object):
         self._events_removed.clear()
 
     def clear_all(self):
+        self.generation += 1
         self.db.executescript("DELETE FROM objects; DELETE FROM events; DELETE FROM meta;")
         self.objects.clear()
         self.by_kind.clear()

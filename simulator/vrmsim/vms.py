@@ -101,18 +101,20 @@ def new_vm(engine, name, cluster_urn, cpu=2, mem_mb=4096, disks=(), nics=(), sta
 
 @renderer("vms")
 def render_vm(engine, rec, view):
-    out = dict(rec.data)
-    if out.get("status") == "running" and rec.sim.get("started_at"):
-        out["runningTime"] = int(max(0, engine.now() - rec.sim["started_at"]))
+    # The list views hold no clock-dependent field: Engine.render_json may cache them.
+    data = rec.data
     if view == "list0":
-        return {k: out.get(k) for k in LIST0_FIELDS}
+        return {k: data.get(k) for k in LIST0_FIELDS}
     if view in ("list", "list1"):
-        item = {k: out.get(k) for k in LIST1_FIELDS}
-        cfg = out.get("vmConfig", {})
+        item = {k: data.get(k) for k in LIST1_FIELDS}
+        cfg = data.get("vmConfig", {})
         item["vmConfig"] = {"nics": [{k: n.get(k) for k in ("mac", "sequenceNum", "ip", "ipList", "ips6")}
                                      for n in cfg.get("nics", [])],
                             "properties": {"secureVmType": cfg.get("properties", {}).get("secureVmType", "")}}
         return item
+    out = dict(data)
+    if out.get("status") == "running" and rec.sim.get("started_at"):
+        out["runningTime"] = int(max(0, engine.now() - rec.sim["started_at"]))
     return out
 
 
@@ -125,7 +127,7 @@ def random_ip(engine):
 
 from vrmsim import placement  # noqa: E402
 from vrmsim.common import (  # noqa: E402
-    as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, site_check)
+    as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, raw_page, site_check)
 from vrmsim.engine import handler  # noqa: E402
 from vrmsim.errors import VrmError  # noqa: E402
 from vrmsim.routes import route  # noqa: E402
@@ -266,9 +268,10 @@ def list_vms(engine, req):
     vms = engine.all("vms")
     out = [vm for vm in vms if all(c(vm) for c in checks)] if checks else vms
     res = page(out, req, "vms", all_when_absent=False, fallback_over_limit=True)
-    view = {0: "list0", 1: "list", 2: "detail"}[detail]
-    res["vms"] = [engine.render(v, view) for v in res["vms"]]
-    return res
+    if detail == 2:     # the full VM, whose runningTime follows the clock: not cached
+        res["vms"] = [engine.render(v) for v in res["vms"]]
+        return res
+    return raw_page(engine, res, "vms", "list0" if detail == 0 else "list")
 
 
 def _vm_in_scope(engine, vm, scope):
