@@ -79,6 +79,40 @@ def test_list_paging_detail_and_filters(sim):
     assert sim.get(sim.site + "/vms", params={"name": ""}).json()["errorCode"] == "10000012"
 
 
+def _listed(sim, urn):
+    vms = sim.ok("GET", sim.site + "/vms", params={"limit": 100, "offset": 0})["vms"]
+    return [v for v in vms if v["urn"] == urn][0]
+
+
+def test_list_answers_follow_every_change(sim):
+    """List pages are served from cached renderings: each change must show in the next page."""
+    ans, _task = _blank(sim, "cache-a")
+    urn = ans["urn"]
+    assert _listed(sim, urn)["status"] == "stopped"
+    sim.ok("PUT", ans["uri"], {"name": "cache-b", "description": "renamed"})
+    row = _listed(sim, urn)
+    assert row["name"] == "cache-b" and row["description"] == "renamed"
+    sim.wait(sim.ok("POST", ans["uri"] + "/action/start"))
+    assert _listed(sim, urn)["status"] == "running"
+    assert _listed(sim, urn)["pvDriverStatus"] == sim.ok("GET", ans["uri"])["pvDriverStatus"]
+    sim.wait(sim.ok("POST", ans["uri"] + "/action/stop", {"mode": "force"}))
+    assert _listed(sim, urn)["status"] == "stopped"
+    sim.wait(sim.ok("DELETE", ans["uri"]))
+    assert not [v for v in sim.ok("GET", sim.site + "/vms")["vms"] if v["urn"] == urn]
+
+
+def test_list_follows_tasks_finished_by_the_clock(manual_sim):
+    """A task that ends when the clock moves (no request touches the VM) changes the next page."""
+    sim = manual_sim
+    ans, _task = _blank(sim, "clock-a")
+    before = _listed(sim, ans["urn"])
+    start = sim.ok("POST", ans["uri"] + "/action/start")
+    assert _listed(sim, ans["urn"])["status"] == "starting" != before["status"]
+    sim.sim("POST", "/clock/advance", {"seconds": 600})
+    sim.wait(start)
+    assert _listed(sim, ans["urn"])["status"] == "running"
+
+
 # route: POST /service/sites/{site}/vms
 # route: POST /service/sites/{site}/vms/{vm}/action/start
 # route: POST /service/sites/{site}/vms/{vm}/action/stop

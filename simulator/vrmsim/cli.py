@@ -21,6 +21,7 @@ def build_engine(args):
     engine = Engine(args.state_dir, time_mode=args.time_mode, time_scale=args.time_scale,
                     username=args.username, password=args.password, host_probe=not args.no_host_probe)
     engine.probe_netns = getattr(args, "probe_netns", None)
+    engine.latency = max(0.0, float(getattr(args, "latency_ms", 0) or 0)) / 1000.0
     with engine.lock:
         if engine.store.is_empty():
             seeds.reset(engine, args.seed, vms=args.vms, hosts=args.hosts)
@@ -144,6 +145,9 @@ def main(argv=None):
     s.add_argument("--plain-http", action="store_true", help="serve HTTP instead of HTTPS (port 7070 style)")
     s.add_argument("--no-host-probe", action="store_true",
                    help="do not check that an added host answers on TCP port 22")
+    s.add_argument("--latency-ms", type=float, default=0.0,
+                   help="answer every VRM request this many milliseconds late (a network and a real VRM "
+                        "between client and server; default 0)")
     s.add_argument("--probe-netns", help="check added hosts from inside this network namespace (test hosts)")
     s.add_argument("--cert-name", action="append", metavar="NAME_OR_IP",
                    help="another DNS name or IP address in the server certificate, for clients that reach "

@@ -90,6 +90,7 @@ class Engine(object):
         self.sessions = {}
         self.rng = random.Random()
         self._json_cache = {}
+        self.latency = 0.0        # seconds added to every VRM answer (serve --latency-ms)
         self._memo = {}
         self.memo_ok = False      # true only while a GET handler runs (it changes nothing)
         if not self.store.is_empty():

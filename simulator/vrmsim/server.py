@@ -238,7 +238,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _vrm(self, engine, path, query, body):
         req = routes.Request(self.command, path, query, body, self.headers)
-        delay = 0.0
+        delay = engine.latency
         with engine.lock:
             try:
                 engine.set_current_request(self.command, path)
@@ -257,7 +257,7 @@ class Handler(BaseHTTPRequestHandler):
                     if ftype == "token_expire":
                         engine.expire_token(self.headers.get("X-Auth-Token"))
                     if ftype == "delay":
-                        delay = float(fault.get("seconds", 1))
+                        delay += float(fault.get("seconds", 1))
                 rt, params = routes.match(self.command, path)
                 req.params = params
                 if rt.auth:
