@@ -13,7 +13,9 @@ description:
   - One login per run and a logout at the end. VMs are listed with the largest page VRM allows (100), the
     remaining pages fetched with a small bounded concurrency once the total is known, always to the end.
     Clusters and hosts are read once per site into maps, never per VM.
-  - Per-VM detail (disks, NICs, guest IP addresses) is fetched only when O(gather_details=true).
+  - Without O(gather_details), the pages are VRM's list view (detail level 1), which carries no CPU, memory,
+    disk or OS data; with O(gather_details=true) the same pages are asked at detail level 2, which carries the
+    whole VM. Either way the request count is the number of pages plus a constant, never one request per VM.
   - The configuration file name must end with C(fc_vms.yml) or C(fc_vms.yaml).
   - Every connection option reads the same C(FC_*) environment variables as the modules, so a credential that
     injects environment variables (for example in AWX) works unchanged. Values may be vaulted or templated.
@@ -109,18 +111,20 @@ options:
       - Empty means a compact default set (C(fc_urn), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_status),
         C(fc_site), C(fc_cluster), C(fc_host), C(fc_ips), C(fc_is_template), C(fc_os_type)), plus C(fc_nics),
         C(fc_disks), C(fc_cpu_count) and C(fc_memory_mb) with O(gather_details). V(all) sets every variable.
+      - C(fc_os_type) and C(fc_os_version) are empty without O(gather_details): VRM's list view has no OS data.
       - O(compose), O(groups), O(keyed_groups), O(filters) and O(hostnames) always see every variable.
     type: list
     elements: str
     default: []
   gather_details:
     description:
-      - Read every VM's detail (disks, NICs, guest IP addresses) with one request per VM.
-      - Costs one request per VM; off by default.
+      - List the VMs at VRM's detail level 2, which carries each VM's whole configuration (CPU, memory, disks,
+        NICs with their port groups, OS type and version), instead of the list view.
+      - The same number of requests (one per 100 VMs), with pages several times larger; off by default.
     type: bool
     default: false
   max_workers:
-    description: Concurrent requests for pages and for VM details.
+    description: Concurrent requests for the pages after the first.
     type: int
     default: 4
   hostnames:
@@ -159,7 +163,8 @@ options:
     description:
       - Create the default groups by site, cluster, host, status and OS type
         (C(<prefix>site_<name>), C(<prefix>cluster_<name>), C(<prefix>host_<name>), C(<prefix>status_<status>),
-        C(<prefix>os_<type>)).
+        C(<prefix>os_<type>)). A VM joins only the groups whose value it has (stopped VMs have no host, and the
+        OS type is known only with O(gather_details)).
     type: bool
     default: true
   sanitize_names:
@@ -168,15 +173,16 @@ options:
     default: true
   fail_on_errors:
     description:
-      - Fail the inventory when a site, cluster or host given in the options cannot be found, or a VM detail
-        cannot be read. When false, such problems are shown as warnings and skipped.
+      - Fail the inventory when a site, cluster or host given in the options cannot be found. When false, such
+        problems are shown as warnings and skipped.
     type: bool
     default: true
 notes:
   - "Host variables: C(fc_urn), C(fc_uri), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_description), C(fc_status),
     C(fc_is_template), C(fc_site), C(fc_site_urn), C(fc_cluster), C(fc_cluster_urn), C(fc_host), C(fc_host_urn),
     C(fc_host_ip), C(fc_os_type), C(fc_os_version), C(fc_create_time), C(fc_ips), C(fc_macs), C(fc_nics) and, with
-    O(gather_details), C(fc_cpu_count), C(fc_memory_mb), C(fc_disks) and C(fc_nics) with port groups."
+    O(gather_details), C(fc_cpu_count), C(fc_memory_mb), C(fc_disks), the OS type and version, and C(fc_nics) with
+    port groups."
 requirements:
   - requests
 author:
@@ -197,7 +203,7 @@ filters:
   - fc_os_type == 'Linux'
 compose:
   fc_short_uuid: fc_uuid[:8]
-gather_details: true      # port groups, disks and guest addresses per NIC need the VM details
+gather_details: true      # OS type, port groups and disks come with VRM's detail level 2
 keyed_groups:
   - key: fc_nics | map(attribute='port_group') | list
     prefix: pg
@@ -322,7 +328,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         clusters = {c["urn"]: c for c in client.get(site_uri + "/clusters").get("clusters", [])}
         hosts = {h["urn"]: h for h in client.get(site_uri + "/hosts").get("hosts", [])}
         scopes = self._scopes(clusters, hosts)
-        params = {"detail": 1}
+        params = {"detail": 2 if self.get_option("gather_details") else 1}
         if not self.get_option("include_templates"):
             params["isTemplate"] = "false"
         if self.get_option("status"):
@@ -334,12 +340,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 p["scope"] = scope
             for vm in self._list_all(client, site_uri + "/vms", "vms", p):
                 vms[vm["urn"]] = vm
-        if self.get_option("gather_details") and vms:
-            with ThreadPoolExecutor(max_workers=max(1, self.get_option("max_workers"))) as pool:
-                details = list(pool.map(lambda vm: self._detail(client, vm), list(vms.values())))
-            for d in details:
-                if d is not None:
-                    vms[d["urn"]] = d
         out = []
         for urn in sorted(vms):
             out.append(self._vm_vars(site, clusters, hosts, vms[urn]))
@@ -387,13 +387,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 seen.add(it.get("urn"))
                 unique.append(it)
         return unique
-
-    def _detail(self, client, vm):
-        try:
-            return client.get(vm["uri"])
-        except FcApiError as exc:
-            self._warn_or_fail("Cannot read VM %s: %s" % (vm.get("urn"), to_native(exc)))
-            return None
 
     # -- variables -----------------------------------------------------------------------------
     def _vm_vars(self, site, clusters, hosts, vm):

@@ -40,10 +40,14 @@ class VmVrm(fake_vrm.FakeVrm):
             items = [v for v in self.vms if not query.get("status") or v["status"] == query["status"]]
             off, lim = int(query["offset"]), int(query["limit"])
             assert lim <= 100
-            return fake_vrm.FakeResponse(200, {"total": len(items), "vms": items[off:off + lim]})
-        if path.startswith(SITE + "/vms/"):
-            vm = [v for v in self.vms if v["uri"] == path][0]
-            return fake_vrm.FakeResponse(200, dict(vm, vmConfig=dict(vm["vmConfig"], cpu={"quantity": 2})))
+            total = len(items)
+            items = items[off:off + lim]
+            if str(query.get("detail")) == "2":     # the whole VM, as a GET of each would give
+                items = [dict(v, osOptions={"osType": "Linux", "osVersion": 10082},
+                              vmConfig=dict(v["vmConfig"], cpu={"quantity": 2}, memory={"quantityMB": 2048},
+                                            disks=[{"sequenceNum": 1, "quantityGB": 20, "isThin": True}]))
+                         for v in items]
+            return fake_vrm.FakeResponse(200, {"total": total, "vms": items})
         return super(VmVrm, self).route(method, path, query, body)
 
 
@@ -71,11 +75,24 @@ def test_request_count_is_pages_plus_constant(monkeypatch, tmp_path, count):
     assert fake.logins == 1
 
 
-def test_gather_details_costs_one_request_per_vm(monkeypatch, tmp_path):
-    fake = VmVrm(30)
+@pytest.mark.parametrize("count", [30, 250])
+def test_gather_details_reads_whole_pages_not_each_vm(monkeypatch, tmp_path, count):
+    fake = VmVrm(count)
     inv = _parse(monkeypatch, fake, tmp_path, "gather_details: true\n")
-    assert len(fake.requests) == 1 + 5 + 30
-    assert inv.get_host("vm-0001").vars["fc_cpu_count"] == 2
+    assert len(fake.requests) == math.ceil(count / 100.0) + 5
+    assert all(str(r[2].get("detail")) == "2" for r in fake.requests if r[1] == SITE + "/vms")
+    host = inv.get_host("vm-0001").vars
+    assert host["fc_cpu_count"] == 2 and host["fc_memory_mb"] == 2048 and host["fc_disks"][0]["size_gb"] == 20
+    assert host["fc_os_type"] == "Linux"
+    assert "vm-0001" in [h.name for h in inv.groups["fc_os_Linux"].get_hosts()]
+
+
+def test_without_details_the_list_view_is_asked(monkeypatch, tmp_path):
+    fake = VmVrm(5)
+    inv = _parse(monkeypatch, fake, tmp_path)
+    assert all(str(r[2].get("detail")) == "1" for r in fake.requests if r[1] == SITE + "/vms")
+    assert "fc_cpu_count" not in inv.get_host("vm-0001").vars
+    assert not [g for g in inv.groups if g.startswith("fc_os_")]
 
 
 def test_groups_filters_and_ansible_host(monkeypatch, tmp_path):
