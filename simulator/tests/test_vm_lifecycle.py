@@ -113,6 +113,68 @@ def test_list_follows_tasks_finished_by_the_clock(manual_sim):
     assert _listed(sim, ans["urn"])["status"] == "running"
 
 
+def _import_body(sim, name, url, protocol="nfs", **extra):
+    cl = sim.find("clusters", "cluster-dev")
+    ds = sim.find("datastores", "datastore-dev")
+    body = {"name": name, "location": cl["urn"], "protocol": protocol, "url": url,
+            "osOptions": {"osType": "Linux", "osVersion": 10082},
+            "vmConfig": {"cpu": {"quantity": 2}, "memory": {"quantityMB": 2048},
+                         "disks": [{"sequenceNum": 1, "quantityGB": 12, "datastoreUrn": ds["urn"], "isThin": True}]}}
+    body.update(extra)
+    return body
+
+
+# route: POST /service/sites/{site}/vms/action/import
+def test_import_template_from_an_nfs_export(sim):
+    sim.sim("POST", "/nas_exports", {"ip": "192.0.2.50", "path": "/srv/images", "files": ["centos/centos9.ovf"]})
+    ans = sim.ok("POST", sim.site + "/vms/action/import",
+                 _import_body(sim, "tpl-imported", "192.0.2.50:/srv/images/centos/centos9.ovf", isTemplate=True))
+    assert ans["urn"] and ans["uri"] and ans["serverLeaseUrn"].startswith(sim.site_urn + ":serverlease:")
+    task = sim.wait(ans)
+    assert task["type"] == "ImportTemplate" and task["entityUrn"] == ans["urn"]
+    tpl = sim.ok("GET", ans["uri"])
+    assert tpl["isTemplate"] is True and tpl["status"] == "stopped" and "vncAcessInfo" not in tpl
+    assert tpl["vmConfig"]["disks"][0]["quantityGB"] == 12 and tpl["osOptions"]["osVersion"] == 10082
+    # a VM deployed from the imported template has a guest with tools, hence an address
+    cl = sim.find("clusters", "cluster-dev")
+    dep = sim.ok("POST", tpl["uri"] + "/action/clone", {"name": "from-import", "location": cl["urn"]})
+    sim.wait(dep)
+    vm = sim.ok("GET", dep["uri"])
+    assert vm["status"] == "running" and vm["pvDriverStatus"] == "running"
+
+
+def test_import_as_vm_boots_unless_told_not_to(sim):
+    ans = sim.ok("POST", sim.site + "/vms/action/import",
+                 _import_body(sim, "imp-vm", "198.51.100.210:/export/images/web.ovf"))
+    sim.wait(ans)
+    assert sim.ok("GET", ans["uri"])["status"] == "running"
+    ans = sim.ok("POST", sim.site + "/vms/action/import",
+                 _import_body(sim, "imp-off", "198.51.100.210:/export/images/web.ovf", autoBoot=False))
+    sim.wait(ans)
+    assert sim.ok("GET", ans["uri"])["status"] == "stopped"
+
+
+def test_import_failures(sim):
+    sim.sim("POST", "/nas_exports", {"ip": "192.0.2.51", "path": "/srv/images", "files": ["a.ovf"]})
+    for url in ("no-colon/path.ovf", "192.0.2.51:relative.ovf", "192.0.2.51:/srv/im ages/bad$name.ovf", "", 5):
+        r = sim.post(sim.site + "/vms/action/import", _import_body(sim, "bad", url))
+        assert r.status_code == 400 and r.json()["errorCode"] == "10300035", (url, r.text)
+    r = sim.post(sim.site + "/vms/action/import", _import_body(sim, "bad", "//srv/share/a.ovf", protocol="ftp"))
+    assert r.json()["errorCode"] == "10000001"
+    r = sim.post(sim.site + "/vms/action/import", _import_body(sim, "bad", "//fileserver", protocol="cifs"))
+    assert r.json()["errorCode"] == "10300035"
+    body = _import_body(sim, "bad", "192.0.2.51:/srv/images/a.ovf")
+    del body["osOptions"]
+    assert sim.post(sim.site + "/vms/action/import", body).json()["errorCode"] == "10000001"
+    before = sim.ok("GET", sim.site + "/vms")["total"]
+    # not among the export's declared files, and not in any export: the task fails, no VM is left
+    for url in ("192.0.2.51:/srv/images/missing.ovf", "203.0.113.9:/nowhere/x.ovf"):
+        ans = sim.ok("POST", sim.site + "/vms/action/import", _import_body(sim, "gone", url))
+        task = sim.wait(ans, expect="failed")
+        assert task["reason"] == "10300924"
+    assert sim.ok("GET", sim.site + "/vms")["total"] == before
+
+
 # route: POST /service/sites/{site}/vms
 # route: POST /service/sites/{site}/vms/{vm}/action/start
 # route: POST /service/sites/{site}/vms/{vm}/action/stop

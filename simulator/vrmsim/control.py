@@ -139,8 +139,12 @@ def _route(engine, method, path, query, body):
         ip, path = body.get("ip"), body.get("path")
         if not ip or not path or not str(path).startswith("/"):
             return _err(400, "Give ip and an absolute path of the NFS export.")
-        storage.register_nas_export(engine, ip, path, body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY))
-        return {"ok": True, "nas_exports": engine.store.meta.get("nas_exports", {})}
+        files = body.get("files")
+        if files is not None and (not isinstance(files, list) or not all(isinstance(f, str) for f in files)):
+            return _err(400, "files must be a list of file names relative to the export.")
+        storage.register_nas_export(engine, ip, path, body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY), files)
+        return {"ok": True, "nas_exports": engine.store.meta.get("nas_exports", {}),
+                "nas_files": engine.store.meta.get("nas_files", {})}
     if head == "dashboard.json" and method == "GET":
         return dashboard.data(engine)
     return _err(404, "Unknown control API call %s %s." % (method, path), "10000008")

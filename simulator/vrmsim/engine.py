@@ -29,7 +29,7 @@ PERIODIC = []
 # docs/vrmsim-fidelity.md). Real 8.9 figures: start 17 s, stop 13 s, deploy 43 s.
 DURATIONS = {
     "StartVmTask": 17, "StopVmTask": 13, "RebootVmTask": 20, "HibernateVmTask": 15,
-    "PauseVmTask": 2, "ResumeVmTask": 2, "DeployVM": 43, "CloneVM": 40, "CreateVmTask": 20,
+    "PauseVmTask": 2, "ResumeVmTask": 2, "DeployVM": 43, "CloneVM": 40, "CreateVmTask": 20, "ImportTemplate": 90,
     "CloneTemplate": 40, "CreateTemplateFromVM": 40, "InjectCustomizationTask": 49,
     "DeleteVmTask": 8, "ModifyVm": 3, "MigrateVmTask": 25, "MigrateVolorVmTask": 60,
     "AttachVolumeTask": 4, "DetachVolumeTask": 4, "CreateAttachVolumeTask": 8, "ExpandVolumeTask": 6,
@@ -428,7 +428,7 @@ class Engine(object):
             ok = (key or "").lower() == hashlib.sha256(self.password.encode("utf-8")).hexdigest()
         if user != self.username or not ok:
             raise VrmError("10100103", "The user name or password is incorrect.")
-        token = uuidlib.uuid4().hex.upper() + "%X" % self.rng.randrange(16 ** 17)
+        token = uuidlib.uuid4().hex.upper() + "%017X" % self.rng.randrange(16 ** 17)
         token = token[:49]
         now = self.now()
         self.sessions[token] = {"user": user, "created": now, "last": now, "userType": user_type}

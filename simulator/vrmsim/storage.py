@@ -813,8 +813,26 @@ def volume_io(engine, req):
     return engine.task_ref(task)
 
 
-def register_nas_export(engine, ip, path, capacity_gb=DEFAULT_NAS_CAPACITY):
-    """Tell vrmsim's simulated storage network that ``ip`` exports ``path`` (control API)."""
+def nas_file_exists(engine, ip, path):
+    """Whether ``ip:path`` names a file of a known NFS export: under one of the export's declared files
+    when files were declared for it, anywhere under the export otherwise."""
+    exports = list(NAS_EXPORTS.get(ip, [])) + [tuple(e) for e in engine.store.meta.get("nas_exports", {}).get(ip, [])]
+    for export, _cap in exports:
+        root = export.rstrip("/") + "/"
+        if not path.startswith(root) or len(path) == len(root):
+            continue
+        declared = engine.store.meta.get("nas_files", {}).get("%s:%s" % (ip, export))
+        return declared is None or path[len(root):] in declared
+    return False
+
+
+def register_nas_export(engine, ip, path, capacity_gb=DEFAULT_NAS_CAPACITY, files=None):
+    """Tell vrmsim's simulated storage network that ``ip`` exports ``path`` (control API); ``files``
+    (names relative to the export) are then the only files an import can read from it."""
+    if files is not None:
+        declared = dict(engine.store.meta.get("nas_files", {}))
+        declared["%s:%s" % (ip, path)] = sorted(set(str(f).lstrip("/") for f in files))
+        engine.store.set_meta("nas_files", declared)
     exports = dict(engine.store.meta.get("nas_exports", {}))
     items = [e for e in exports.get(ip, []) if e[0] != path]
     items.append([path, int(capacity_gb)])

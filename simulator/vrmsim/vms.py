@@ -1,6 +1,7 @@
 """Virtual machines and templates: life cycle, configuration, disks, NICs, migration."""
 
 import random
+import re
 
 from vrmsim import storage
 from vrmsim.engine import fmt_time, renderer
@@ -452,6 +453,94 @@ def create_vm(engine, req):
     """Create a blank VM (task CreateVmTask + urn/uri; autoBoot starts it)."""
     site_check(engine, req)
     body = req.json()
+    vm = _new_from_body(engine, body)
+    vm.sim["tools"] = False  # a blank VM has no guest OS, hence no tools (docs/vrmsim-fidelity.md)
+    auto = as_bool(body.get("autoBoot"), "autoBoot", True)
+    task = engine.start_task("CreateVmTask", vm.urn, vm.data["name"],
+                             done=("vm_created", {"boot": auto, "host": vm.sim.get("pinned")}),
+                             fail=("vm_create_failed", {}), user=req.session["user"])
+    vm.sim["busy"] = task.urn
+    engine.touch(vm)
+    return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"]})
+
+
+IMPORT_PROTOCOLS = ("cifs", "nfs", "server-http", "server-https", "glance", "uds")
+# FC8DOC ch3: file and directory names in an import URL are letters, digits, '-', '_', spaces and dots.
+_IMPORT_NAME = re.compile(r"^[A-Za-z0-9_. -]+$")
+
+
+def _import_url(protocol, url):
+    """Check the URL form of an import; answer (server, path) for nfs and cifs, raise 10300035 otherwise."""
+    bad = VrmError("10300035", "The URL parameter is invalid; enter it again.")
+    if not isinstance(url, str) or not 1 <= len(url) <= 256:
+        raise bad
+    if protocol == "nfs":
+        server, sep, path = url.partition(":")
+        if not sep or not server or not path.startswith("/"):
+            raise bad
+    elif protocol == "cifs":
+        if not url.startswith("//"):
+            raise bad
+        server, _sep, rest = url[2:].partition("/")
+        path = "/" + rest
+        if not server or not rest:
+            raise bad
+    else:
+        return None, None
+    parts = [x for x in path.split("/") if x]
+    if not parts or not all(_IMPORT_NAME.match(x) for x in parts):
+        raise bad
+    return server, path
+
+
+@route("POST", "/service/sites/{site}/vms/action/import")
+def import_vm(engine, req):
+    """Import a VM or template from a template file (task ImportTemplate + urn/uri/serverLease)."""
+    site_check(engine, req)
+    body = req.json()
+    protocol = as_str(body.get("protocol"), "protocol", 1, 32, default="cifs").lower()
+    if protocol not in IMPORT_PROTOCOLS:
+        raise VrmError("10000001", "protocol must be one of %s." % ", ".join(IMPORT_PROTOCOLS))
+    url = body.get("url")
+    if protocol in ("server-http", "server-https"):
+        url = None
+    else:
+        _import_url(protocol, url)
+    as_str(body.get("username"), "username", 0, 128)
+    as_str(body.get("password"), "password", 0, 128)
+    is_template = as_bool(body.get("isTemplate"), "isTemplate", False)
+    vm = _new_from_body(engine, body)
+    vm.data["isTemplate"] = is_template
+    vm.data["idle"] = -1 if is_template else 0
+    if is_template:
+        vm.data.pop("vncAcessInfo", None)
+    vm.sim["tools"] = True   # a template file carries an installed guest (docs/vrmsim-fidelity.md)
+    vm.sim["imported_from"] = {"protocol": protocol, "url": url}
+    auto = as_bool(body.get("autoBoot"), "autoBoot", True) and not is_template
+    task = engine.start_task("ImportTemplate", vm.urn, vm.data["name"],
+                             done=("vm_imported", {"boot": auto, "host": vm.sim.get("pinned"), "protocol": protocol,
+                                                   "url": url}),
+                             fail=("vm_create_failed", {}), user=req.session["user"])
+    vm.sim["busy"] = task.urn
+    engine.touch(vm)
+    lease = "%s:serverlease:%s" % (engine.site_urn, task.urn.rsplit(":", 1)[1])
+    return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"], "serverLeaseUrn": lease,
+                                  "serverLeaseUri": engine.uri_of(lease)})
+
+
+@handler("vm_imported")
+def _vm_imported(engine, task, boot=True, host=None, protocol="cifs", url=None):
+    """The host reads the template file when the task runs: an NFS file must lie in an export the
+    simulated storage network knows (and among its declared files, when files were declared)."""
+    if protocol == "nfs":
+        server, path = _import_url(protocol, url)
+        if not storage.nas_file_exists(engine, server, path):
+            raise VrmError("10300924", "The template file %s does not exist; check the template file." % url)
+    _vm_created(engine, task, boot=boot, host=host)
+
+
+def _new_from_body(engine, body):
+    """Validate a create or import body and build the VM (status creating) with its disks and NICs."""
     name = as_str(body.get("name"), "name", 1, 256, required=True)
     cluster_urn, host_urn = _location(engine, body)
     cfg = obj(body.get("vmConfig"), "vmConfig")
@@ -473,7 +562,6 @@ def create_vm(engine, req):
     except VrmError:
         _drop_vm(engine, vm, keep_disks=False)
         raise
-    vm.sim["tools"] = False  # a blank VM has no guest OS, hence no tools (docs/vrmsim-fidelity.md)
     if body.get("externalUuid"):
         vm.data["params"]["externalUuid"] = body["externalUuid"]
     if host_urn:
@@ -481,12 +569,8 @@ def create_vm(engine, req):
         vm.sim["pinned"] = host_urn
     vm.data["group"] = as_str(body.get("group"), "group", 0, 1024, default="")
     vm.data["status"] = "creating"
-    auto = as_bool(body.get("autoBoot"), "autoBoot", True)
-    task = engine.start_task("CreateVmTask", vm.urn, name, done=("vm_created", {"boot": auto, "host": host_urn}),
-                             fail=("vm_create_failed", {}), user=req.session["user"])
-    vm.sim["busy"] = task.urn
     engine.touch(vm)
-    return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"]})
+    return vm
 
 
 def _fill_config(engine, vm, cpu, mem, disks, nics):
