@@ -186,6 +186,9 @@ class Resource(object):
     def validate(self):
         """Check the options before anything is read or changed."""
 
+    def check_create_only(self, obj):
+        """Warn where options used only at creation disagree with the existing ``obj``."""
+
     def compare(self, current, desired):
         """The changes needed: ``{field: wanted}`` for every managed field that differs."""
         return {k: v for k, v in desired.items() if v is not None and not same(current.get(k), v)}
@@ -218,6 +221,7 @@ class Resource(object):
             new = None if self.fc.check_mode else self.reread(None)
             out = self.returned(new) if new is not None else after
             return {"changed": True, "diff": diff, "plan": [s.description for s in steps], self.kind: out}
+        self.check_create_only(obj)
         current = self.view(obj)
         changes = self.compare(current, desired)
         steps = self.plan_update(obj, current, changes) if changes else []

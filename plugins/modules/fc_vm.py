@@ -11,8 +11,9 @@ short_description: Create, configure and delete FusionCompute virtual machines a
 version_added: 0.1.0
 description:
   - Makes a VM exist as described (O(state=present)) or not exist (O(state=absent)).
-  - A missing VM is created blank, deployed from a O(template), or cloned from another VM (O(clone_from)),
-    placed in a O(cluster) or on a O(cna_host). VRM picks the host inside a cluster.
+  - A missing VM is created blank, deployed from a O(template), cloned from another VM (O(clone_from)) or
+    imported from a template file (O(image)), placed in a O(cluster) or on a O(cna_host). VRM picks the host
+    inside a cluster.
   - An existing VM is changed only where it differs, in CPU and memory with their QoS, disks (added, grown,
     never shrunk), NICs, description, name (when identified by O(urn) or O(uuid)), template flag and power state.
   - CPU and memory changes on a running VM follow the KVM hot-plug rules (add only, memory in 128 MB steps, no
@@ -71,6 +72,32 @@ options:
   clone_from:
     description: VM (name or URN) to clone. Only at creation.
     type: str
+  image:
+    description:
+      - Import the VM, or with O(is_template=true) a template, from a template file on a share (VRM's import).
+        Only at creation.
+      - VRM takes CPU, memory, disks, NICs and O(os) from the request, as for a blank VM, so give them here;
+        O(disks) need a datastore. The import task fails with VRM error 10300924 when the file is not there.
+    type: dict
+    suboptions:
+      url:
+        description:
+          - Where the template file is. NFS C(<server>:/<path>), for example
+            C(192.0.2.20:/srv/fusioncompute/images/centos9.ovf); CIFS C(//<server>/<share>/<path>).
+          - File and directory names of letters, digits, C(-), C(_), spaces and dots (VRM's rule).
+        type: str
+        required: true
+      protocol:
+        description: How VRM's hosts read the file.
+        type: str
+        choices: [nfs, cifs]
+        default: nfs
+      username:
+        description: User of the CIFS share.
+        type: str
+      password:
+        description: Password of the CIFS share.
+        type: str
   is_template:
     description:
       - V(true) makes the VM a template, V(false) turns a template into a VM. Conversion needs the VM powered off
@@ -256,8 +283,10 @@ options:
     type: bool
     default: true
 notes:
-  - Options that VRM cannot change after creation (O(cluster), O(cna_host), O(template), O(clone_from), O(os)) are
-    only used to create the VM; the module warns when the existing VM differs.
+  - Options that VRM cannot change after creation (O(cluster), O(cna_host), O(template), O(clone_from), O(image),
+    O(os)) are only used to create the VM. The module warns when an existing VM is in another cluster or has
+    another OS than O(cluster) and O(os) say. O(cna_host) is not compared (VRM moves VMs between hosts), nor
+    is the source of a VM (VRM does not keep it).
 seealso:
   - module: fusioncompute.core.fc_vm_powerstate
   - module: fusioncompute.core.fc_vm_migrate
@@ -286,6 +315,25 @@ EXAMPLES = r"""
     power_state: powered-on
     wait_for_ip: true
   register: web01
+
+- name: Import a template from a template file on an NFS export that VRM's hosts can read
+  fusioncompute.core.fc_vm:
+    name: tpl-centos9
+    image:
+      url: 198.51.100.210:/export/images/centos9.ovf
+      protocol: nfs
+    is_template: true
+    cluster: cluster-prod
+    os:
+      type: Linux
+      version: 10115
+    cpu:
+      count: 2
+    memory:
+      size_mb: 4096
+    disks:
+      - size_gb: 20
+        datastore: datastore-prod
 
 - name: Grow memory online and add a vCPU
   fusioncompute.core.fc_vm:
@@ -334,6 +382,7 @@ tasks:
 """
 
 import ipaddress
+import re
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
@@ -354,6 +403,26 @@ def _netmask(value):
     return value
 
 
+_IMAGE_NAME = re.compile(r"^[A-Za-z0-9_. -]+$")
+
+
+def _check_image_url(protocol, url):
+    """The URL forms VRM's import accepts (it answers 10300035 otherwise)."""
+    if protocol == "nfs":
+        server, _sep, path = url.partition(":")
+        form = "<server>:/<path>"
+    else:
+        server, _sep, rest = url[2:].partition("/") if url.startswith("//") else ("", "", "")
+        path = "/" + rest if rest else ""
+        form = "//<server>/<share>/<path>"
+    parts = [x for x in path.split("/") if x]
+    if not (server and path.startswith("/") and parts and len(url) <= 256):
+        raise FcError("image.url %r is not of the form %s for protocol %s." % (url, form, protocol))
+    bad = [x for x in parts if not _IMAGE_NAME.match(x)]
+    if bad:
+        raise FcError("image.url: %r may hold only letters, digits, '-', '_', spaces and dots (VRM's rule)." % bad[0])
+
+
 class Vm(Resource):
     kind = "vm"
 
@@ -361,8 +430,10 @@ class Vm(Resource):
         p = self.params
         if not (p["name"] or p["urn"] or p["uuid"]):
             raise FcError("Give name, urn or uuid to identify the VM.")
-        if p["template"] and p["clone_from"]:
-            raise FcError("template and clone_from are mutually exclusive.")
+        if len([k for k in ("template", "clone_from", "image") if p[k]]) > 1:
+            raise FcError("template, clone_from and image are mutually exclusive.")
+        if p["image"]:
+            _check_image_url(p["image"]["protocol"], p["image"]["url"])
         cpu = p["cpu"] or {}
         if cpu.get("count") is not None and not 1 <= cpu["count"] <= 255:
             raise FcError("cpu.count must be between 1 and 255.")
@@ -420,6 +491,18 @@ class Vm(Resource):
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
+    def check_create_only(self, obj):
+        p = self.params
+        if p["cluster"] and p["cluster"] not in (obj.get("clusterName"), obj.get("clusterUrn")):
+            self.fc.warn("cluster is used only to create a VM; %s is in cluster %s, not %s (move it with "
+                         "fusioncompute.core.fc_vm_migrate)." % (obj.get("name"), obj.get("clusterName"), p["cluster"]))
+        if p["os"]:
+            have = obj.get("osOptions") or {}
+            want = (p["os"]["type"], p["os"]["version"])
+            if (have.get("osType"), have.get("osVersion")) != want:
+                self.fc.warn("os is used only to create a VM; %s has OS %s %s, not %s %s." % (
+                    obj.get("name"), have.get("osType"), have.get("osVersion"), want[0], want[1]))
+
     def compare(self, current, desired):
         changes = {}
         for k in ("name", "description", "is_template", "power_state"):
@@ -509,7 +592,8 @@ class Vm(Resource):
                                   urn=ref if ref.startswith("urn:") else None, required=True)
         if location is None:
             if source is None:
-                raise FcError("cluster or cna_host is required to create a blank VM.")
+                raise FcError("cluster or cna_host is required to create a VM that is %s." % (
+                    "imported" if p["image"] else "blank"))
             location = source.get("clusterUrn")
         cfg = {}
         if p["cpu"]:
@@ -522,7 +606,8 @@ class Vm(Resource):
         for i, d in enumerate(p["disks"] or [], start=1):
             ds = fc_lookup.datastore(self.fc, d["datastore"]) if d.get("datastore") else None
             if ds is None and first_ds is None and not src_disks:
-                raise FcError("disks[%d].datastore is required for a blank VM." % (i - 1))
+                raise FcError("disks[%d].datastore is required for a %s VM." % (
+                    i - 1, "imported" if p["image"] else "blank"))
             ds = ds or first_ds
             if first_ds is None and ds is not None:
                 first_ds = ds
@@ -565,16 +650,26 @@ class Vm(Resource):
             os_opt = p["os"] or {}
             body["osOptions"] = {"osType": os_opt.get("type") or "Linux", "osVersion": os_opt.get("version") or 302}
             body["vmConfig"] = cfg
-            path = self.fc.site_uri + "/vms"
-            what = "create blank VM %s" % p["name"]
+            if p["image"]:
+                img = p["image"]
+                body.update(url=img["url"], protocol=img["protocol"], isTemplate=bool(p["is_template"]))
+                for k in ("username", "password"):
+                    if img.get(k):
+                        body[k] = img[k]
+                path = self.fc.site_uri + "/vms/action/import"
+                what = "import %s %s from %s" % ("template" if p["is_template"] else "VM", p["name"], img["url"])
+            else:
+                path = self.fc.site_uri + "/vms"
+                what = "create blank VM %s" % p["name"]
             if p["customization"]:
-                self.fc.warn("customization applies to deployments and clones only; it is ignored for a blank VM.")
+                self.fc.warn("customization applies to deployments and clones only; it is ignored for a %s VM." % (
+                    "imported" if p["image"] else "blank"))
 
         def create():
             answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
             self._created_urn = answer.get("urn")
             vm = self.client.get(answer["uri"])
-            if p["is_template"] and source is None:
+            if p["is_template"] and source is None and not p["image"]:
                 self.fc.call("PUT", vm["uri"], body={"isTemplate": True})
             if p["power_state"] == "suspended" and vm.get("status") == "running":
                 self.fc.call("POST", vm["uri"] + "/action/hibernate")
@@ -801,6 +896,9 @@ def main():
         state=dict(type="str", default="present", choices=["present", "absent"]),
         cluster=dict(type="str"), cna_host=dict(type="str"), bind_to_host=dict(type="bool", default=False),
         template=dict(type="str"), clone_from=dict(type="str"), is_template=dict(type="bool"),
+        image=dict(type="dict", options=dict(
+            url=dict(type="str", required=True), protocol=dict(type="str", default="nfs", choices=["nfs", "cifs"]),
+            username=dict(type="str"), password=dict(type="str", no_log=True))),
         description=dict(type="str"),
         os=dict(type="dict", options=dict(type=dict(type="str", default="Linux", choices=["Linux", "Windows", "Other"]),
                                           version=dict(type="int", default=302))),
@@ -828,7 +926,7 @@ def main():
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
         delete_disks=dict(type="bool", default=True),
-    ), mutually_exclusive=[("template", "clone_from")])
+    ), mutually_exclusive=[("template", "clone_from", "image")])
     fc.run(lambda: run(fc))
 
 
