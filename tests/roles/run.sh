@@ -71,7 +71,7 @@ hosts = {h["name"]: h["address"] for h in json.load(open(state + "/hosts.json"))
 s = requests.Session(); s.verify = ready["ca_file"]; s.trust_env = False
 # the simulated storage network: the image store's export is reachable by the CNA nodes
 r = s.post(ready["url"] + "/_sim/nas_exports", json={"ip": hosts["imgs1"], "path": "/srv/fusioncompute/images",
-                                                    "capacity_gb": 500})
+                                                    "capacity_gb": 500, "files": ["tiny.img"]})
 r.raise_for_status()
 api = {"vrm_api_host": "127.0.0.1", "vrm_api_port": ready["port"], "vrm_api_username": ready["username"],
        "vrm_api_password": ready["password"], "vrm_api_ca_path": ready["ca_file"]}
@@ -167,6 +167,8 @@ ds = [d for d in objs("datastores") if d["name"] == "imgs"][0]
 assert ds["storageType"] == "NAS" and len(ds["hosts"]) == 3, ds
 tpl = [v for v in objs("vms") if v["name"] == "tpl-tiny"][0]
 assert tpl["isTemplate"] and tpl["vmConfig"]["disks"][0]["datastoreName"] == "imgs", tpl
+imports = [t for t in objs("tasks") if t["type"] == "ImportTemplate" and t["entityUrn"] == tpl["urn"]]
+assert len(imports) == 1 and imports[0]["status"] == "success", imports
 print("vrmsim holds the site")
 PYEOF
 ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q " {{ inventory_hostname }}$" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
