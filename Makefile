@@ -4,13 +4,13 @@ PYTHON ?= python3
 VENV ?= $(CURDIR)/.venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test demo demo-stop sanity units integration simulator-test lint nova-test roles-test clean
+.PHONY: help venv test demo demo-stop sanity units integration examples simulator-test lint nova-test roles-test clean
 
 help:
 	@echo "make demo       start vrmsim, run playbooks/demo.yml, show what it did"
 	@echo "make demo-stop  stop the vrmsim that make demo left running"
 	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint"
-	@echo "make sanity | units | integration | simulator-test | lint | nova-test | roles-test"
+	@echo "make sanity | units | integration | examples | simulator-test | lint | nova-test | roles-test"
 	@echo "                one stage of make test"
 
 # One virtualenv with every pinned tool (requirements-test.txt), rebuilt when the pins change.
@@ -34,6 +34,9 @@ units: $(STAMP)
 
 integration: $(STAMP)
 	@VENV=$(VENV) STAGES=integration bash hacking/test.sh
+
+examples: $(STAMP)
+	@VENV=$(VENV) STAGES=examples bash hacking/test.sh
 
 simulator-test: $(STAMP)
 	@VENV=$(VENV) STAGES=simulator bash hacking/test.sh

@@ -5,6 +5,7 @@
 #   2. ansible-test sanity (offline pip bootstrap, --requirements)
 #   3. ansible-test units
 #   4. ansible-test integration against a vrmsim started here
+#   4b. every module's EXAMPLES, as written, against a fresh vrmsim each (hacking/run_examples.py)
 #   5. ansible-lint on roles and playbooks
 #   6. the nova-compute driver's tests (nova_driver/run_tests.sh)
 #   7. the role scenario on test hosts (tests/roles/run.sh)
@@ -13,14 +14,14 @@
 # if any stage failed and prints a summary. vrmsim is stopped on exit.
 #
 # Environment knobs:
-#   STAGES="simulator sanity units integration lint nova roles"   stages to run
+#   STAGES="simulator sanity units integration examples lint nova roles"   stages to run
 #   ANSIBLE_TEST_ARGS="..."                             extra ansible-test args
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
-STAGES="${STAGES:-simulator sanity units integration lint nova roles}"
+STAGES="${STAGES:-simulator sanity units integration examples lint nova roles}"
 ANSIBLE_TEST_ARGS="${ANSIBLE_TEST_ARGS:-}"
 PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
@@ -165,6 +166,7 @@ want simulator && stage "vrmsim pytest suite" run_simulator_tests
 want sanity && stage "ansible-test sanity" run_sanity
 want units && stage "ansible-test units" run_units
 want integration && stage "ansible-test integration (vrmsim)" run_integration
+want examples && stage "module EXAMPLES against vrmsim" "$PY" "$ROOT/hacking/run_examples.py"
 want lint && stage "ansible-lint" run_lint
 want nova && stage "nova-compute driver" run_nova
 want roles && stage "roles on test hosts" run_roles

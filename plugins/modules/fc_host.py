@@ -77,7 +77,7 @@ EXAMPLES = r"""
     cluster: cluster-dev
     bmc_ip: 198.51.100.131
     bmc_username: root
-    bmc_password: "{{ vault_bmc_password }}"
+    bmc_password: "{{ vault_bmc_password | default(omit) }}"  # from a vault
 
 - name: Empty it for hardware work
   fusioncompute.core.fc_host:

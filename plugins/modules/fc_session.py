@@ -37,21 +37,16 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Log in once
+- name: Log in once (address, user and password from FC_HOST, FC_USERNAME and FC_PASSWORD)
   fusioncompute.core.fc_session:
-    host: vrm.example.com
-    username: ansible
-    password: "{{ vault_fc_password }}"
   register: fc_login
 
-- name: Use the token
+- name: Use the token in the following tasks
   fusioncompute.core.fc_site_info:
-    host: vrm.example.com
     token: "{{ fc_login.token }}"
 
 - name: Log out
   fusioncompute.core.fc_session:
-    host: vrm.example.com
     token: "{{ fc_login.token }}"
     state: absent
 """

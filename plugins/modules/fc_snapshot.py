@@ -62,6 +62,13 @@ options:
 """
 
 EXAMPLES = r"""
+- name: A VM to work with, deployed from a template of the site
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    power_state: powered-on
+
 - name: Snapshot before the upgrade, with memory
   fusioncompute.core.fc_snapshot:
     vm: web01

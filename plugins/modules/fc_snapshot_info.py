@@ -31,6 +31,13 @@ options:
 """
 
 EXAMPLES = r"""
+- name: A VM to work with, deployed from a template of the site
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    power_state: powered-on
+
 - name: Snapshots of web01
   fusioncompute.core.fc_snapshot_info:
     vm: web01

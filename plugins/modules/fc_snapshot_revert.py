@@ -37,6 +37,18 @@ options:
 """
 
 EXAMPLES = r"""
+- name: A VM to work with, deployed from a template of the site
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    power_state: powered-on
+
+- name: A snapshot to go back to
+  fusioncompute.core.fc_snapshot:
+    vm: web01
+    name: before-upgrade
+
 - name: Roll web01 back
   fusioncompute.core.fc_snapshot_revert:
     vm: web01

@@ -55,13 +55,21 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Running tasks of a VM
+- name: Deploy web01 without waiting for VRM's task
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    wait: false
+  register: started
+
+- name: Running tasks of the VM
   fusioncompute.core.fc_task_info:
-    entity_urn: "{{ vm.vm.urn }}"
+    entity_urn: "{{ started.vm.urn }}"
     status: running
   register: running
 
-- name: Wait for a task started with wait=false
+- name: Wait for the deployment task
   fusioncompute.core.fc_task_info:
     urn: "{{ started.tasks[0].task_urn }}"
     wait: true

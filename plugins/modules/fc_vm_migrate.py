@@ -50,6 +50,13 @@ options:
 """
 
 EXAMPLES = r"""
+- name: A VM to work with, deployed from a template of the site
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    power_state: powered-on
+
 - name: Move web01 to another host
   fusioncompute.core.fc_vm_migrate:
     name: web01

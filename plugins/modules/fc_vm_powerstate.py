@@ -56,6 +56,13 @@ options:
 """
 
 EXAMPLES = r"""
+- name: A VM to work with, deployed from a template of the site
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    power_state: powered-on
+
 - name: Shut web01 down cleanly, forcing it after two minutes
   fusioncompute.core.fc_vm_powerstate:
     name: web01

@@ -62,6 +62,13 @@ options:
 """
 
 EXAMPLES = r"""
+- name: A VM to work with, deployed from a template of the site
+  fusioncompute.core.fc_vm:
+    name: web01
+    template: tpl-centos7
+    cluster: cluster-prod
+    power_state: powered-on
+
 - name: A 50 GB thin data volume attached to web01
   fusioncompute.core.fc_volume:
     name: web01-data
