@@ -134,9 +134,15 @@ def main():
         proc.terminate()
         proc.wait()
         proc, ready, restart = start(os.path.join(tmp, "b"))
-        time.sleep(0.5)
         print("restart with 10,000 VMs to ready line:  %7.3f s    (goal <= 1.5 s)" % restart)
-        print("RSS with 10,000 VMs:                    %7.1f MB   (goal <= 300 MB)" % rss_mb(proc.pid))
+        # Objects are decoded from the database when first read: the first requests that read every
+        # VM and every volume pay for it, and the RSS below is measured after them.
+        t0 = time.perf_counter()
+        c = Client(ready)
+        c.call("GET", SITE + "/vms/statistics")
+        c.call("GET", SITE + "/volumes?limit=100&offset=0&name=no-such-volume")
+        print("  then reading every VM and volume once: %7.3f s" % (time.perf_counter() - t0))
+        print("RSS with 10,000 VMs, all read:          %7.1f MB   (goal <= 300 MB)" % rss_mb(proc.pid))
         proc.terminate()
         proc.wait()
     finally:
