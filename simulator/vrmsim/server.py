@@ -147,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
         self.log_request(status)
         reason = "OKAY" if status == 200 else self.responses.get(status, ("",))[0]
         lines = ["%s %d %s" % (self.protocol_version, status, reason),
-                 "Server: " + self.version_string(), "Date: " + self.date_time_string()]
+                 "Server: " + self.version_string().strip(), "Date: " + self.date_time_string()]
         for k, v in (headers or {}).items():
             lines.append("%s: %s" % (k, v))
         if raw is not None:
