@@ -111,7 +111,7 @@ options:
       - Empty means a compact default set (C(fc_urn), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_status),
         C(fc_site), C(fc_cluster), C(fc_host), C(fc_ips), C(fc_is_template), C(fc_os_type)), plus C(fc_nics),
         C(fc_disks), C(fc_cpu_count) and C(fc_memory_mb) with O(gather_details). V(all) sets every variable.
-      - C(fc_os_type) and C(fc_os_version) are empty without O(gather_details): VRM's list view has no OS data.
+      - C(fc_os_type) and C(fc_os_version) are empty without O(gather_details), as VRM's list view has no OS data.
       - O(compose), O(groups), O(keyed_groups), O(filters) and O(hostnames) always see every variable.
     type: list
     elements: str
