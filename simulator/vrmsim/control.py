@@ -23,7 +23,9 @@ def _err(status, des, code="10000001"):
 
 def handle(engine, method, path, query, body):
     try:
-        with engine.lock:
+        # control calls such as reset or a host failure change state: the tick and the call are
+        # one request scope (no memoised reads: the tick's events change state as they go)
+        with engine.lock, engine.handling(method, memo=False):
             engine.tick()
             out = _route(engine, method, path.rstrip("/"), query, body if body is not None else {})
             engine.store.flush()

@@ -7,6 +7,7 @@ on the virtual clock; events are persisted and applied in order at every request
 """
 
 import collections
+import contextlib
 import json
 import os
 import random
@@ -229,6 +230,22 @@ class Engine(object):
         self.store.generation += 1
         if len(self._json_cache) > 4 * len(self.store.objects) + 1024:
             self._json_cache.clear()
+
+    @contextlib.contextmanager
+    def handling(self, method, memo=True):
+        """The scope of one request's handler, entered under the engine lock: a request that may
+        change state invalidates the cached renderings before and after it; a GET handler, which
+        changes nothing, may use ``memo`` (unless ``memo=False``)."""
+        writes = method != "GET"
+        if writes:
+            self.invalidate_renderings()
+        self.memo_ok = memo and not writes
+        try:
+            yield
+        finally:
+            self.memo_ok = False
+            if writes:
+                self.invalidate_renderings()
 
     # -- tasks ---------------------------------------------------------------------------------
     def start_task(self, task_type, entity_urn, entity_name="", done=None, fail=None, user=None,

@@ -73,7 +73,7 @@ def host_vm_count(engine, host_urn):
 
 
 def host_usage(engine, host_urn, exclude=None):
-    if exclude is None and engine.memo_ok:
+    if exclude is None:
         c, m, _n = engine.memo("host_loads", _host_loads).get(host_urn, (0, 0, 0))
         return c, m
     cpu = mem = 0

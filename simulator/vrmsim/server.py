@@ -207,13 +207,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if path.startswith("/_sim/") or path == "/_sim":
-            if self.command != "GET":
-                engine.invalidate_renderings()
-            try:
-                status, out, hdrs = control.handle(engine, self.command, path, query, body)
-            finally:
-                if self.command != "GET":
-                    engine.invalidate_renderings()
+            status, out, hdrs = control.handle(engine, self.command, path, query, body)
             if isinstance(out, (bytes, str)):
                 self._send(status, raw=out if isinstance(out, bytes) else out.encode("utf-8"),
                            content_type=hdrs.pop("Content-Type", "text/plain"), headers=hdrs)
@@ -262,16 +256,8 @@ class Handler(BaseHTTPRequestHandler):
                 req.params = params
                 if rt.auth:
                     req.session = engine.check_token(self.headers.get("X-Auth-Token"))
-                writes = self.command != "GET"
-                if writes:
-                    engine.invalidate_renderings()
-                engine.memo_ok = not writes
-                try:
+                with engine.handling(self.command):
                     result = rt.fn(engine, req)
-                finally:
-                    engine.memo_ok = False
-                    if writes:
-                        engine.invalidate_renderings()
                 if engine.time_mode == "instant":
                     engine.tick()
                 engine.store.flush()

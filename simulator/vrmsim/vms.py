@@ -456,12 +456,18 @@ def create_vm(engine, req):
     vm = _new_from_body(engine, body)
     vm.sim["tools"] = False  # a blank VM has no guest OS, hence no tools (docs/vrmsim-fidelity.md)
     auto = as_bool(body.get("autoBoot"), "autoBoot", True)
-    task = engine.start_task("CreateVmTask", vm.urn, vm.data["name"],
-                             done=("vm_created", {"boot": auto, "host": vm.sim.get("pinned")}),
-                             fail=("vm_create_failed", {}), user=req.session["user"])
+    task = _start_creation(engine, req, vm, "CreateVmTask",
+                           ("vm_created", {"boot": auto, "host": vm.sim.get("pinned")}))
+    return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"]})
+
+
+def _start_creation(engine, req, vm, task_type, done):
+    """The task that brings a new VM out of ``creating``; the VM is removed if it fails."""
+    task = engine.start_task(task_type, vm.urn, vm.data["name"], done=done, fail=("vm_create_failed", {}),
+                             user=req.session["user"])
     vm.sim["busy"] = task.urn
     engine.touch(vm)
-    return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"]})
+    return task
 
 
 IMPORT_PROTOCOLS = ("cifs", "nfs", "server-http", "server-https", "glance", "uds")
@@ -515,14 +521,9 @@ def import_vm(engine, req):
     if is_template:
         vm.data.pop("vncAcessInfo", None)
     vm.sim["tools"] = True   # a template file carries an installed guest (docs/vrmsim-fidelity.md)
-    vm.sim["imported_from"] = {"protocol": protocol, "url": url}
     auto = as_bool(body.get("autoBoot"), "autoBoot", True) and not is_template
-    task = engine.start_task("ImportTemplate", vm.urn, vm.data["name"],
-                             done=("vm_imported", {"boot": auto, "host": vm.sim.get("pinned"), "protocol": protocol,
-                                                   "url": url}),
-                             fail=("vm_create_failed", {}), user=req.session["user"])
-    vm.sim["busy"] = task.urn
-    engine.touch(vm)
+    task = _start_creation(engine, req, vm, "ImportTemplate", (
+        "vm_imported", {"boot": auto, "host": vm.sim.get("pinned"), "protocol": protocol, "url": url}))
     lease = "%s:serverlease:%s" % (engine.site_urn, task.urn.rsplit(":", 1)[1])
     return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"], "serverLeaseUrn": lease,
                                   "serverLeaseUri": engine.uri_of(lease)})
