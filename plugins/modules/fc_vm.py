@@ -590,10 +590,10 @@ class Vm(Resource):
             ref = p["clone_from"]
             source = fc_lookup.vm(self.fc, name=None if ref.startswith("urn:") else ref,
                                   urn=ref if ref.startswith("urn:") else None, required=True)
+        sourceless = "imported" if p["image"] else "blank"   # what a VM without a source VM is
         if location is None:
             if source is None:
-                raise FcError("cluster or cna_host is required to create a VM that is %s." % (
-                    "imported" if p["image"] else "blank"))
+                raise FcError("cluster or cna_host is required to create a VM that is %s." % sourceless)
             location = source.get("clusterUrn")
         cfg = {}
         if p["cpu"]:
@@ -606,8 +606,7 @@ class Vm(Resource):
         for i, d in enumerate(p["disks"] or [], start=1):
             ds = fc_lookup.datastore(self.fc, d["datastore"]) if d.get("datastore") else None
             if ds is None and first_ds is None and not src_disks:
-                raise FcError("disks[%d].datastore is required for a %s VM." % (
-                    i - 1, "imported" if p["image"] else "blank"))
+                raise FcError("disks[%d].datastore is required for a %s VM." % (i - 1, sourceless))
             ds = ds or first_ds
             if first_ds is None and ds is not None:
                 first_ds = ds
@@ -662,8 +661,8 @@ class Vm(Resource):
                 path = self.fc.site_uri + "/vms"
                 what = "create blank VM %s" % p["name"]
             if p["customization"]:
-                self.fc.warn("customization applies to deployments and clones only; it is ignored for a %s VM." % (
-                    "imported" if p["image"] else "blank"))
+                self.fc.warn("customization applies to deployments and clones only; it is ignored for a %s VM."
+                             % sourceless)
 
         def create():
             answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
