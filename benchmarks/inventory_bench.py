@@ -3,6 +3,10 @@
 
 Prints wall time and VRM request count of each. Goals: 10,000 VMs in at most 3 s with the plugin,
 at least 20 times faster than the naive approach.
+
+For scale it also times ansible-inventory --list on two static inventories built from the plugin's own output:
+the same hosts, groups and host variables in one YAML file, and the same host names with no variables at all.
+They cost no request, so they show what ansible-core itself spends on an inventory of that size.
 Run: .venv/bin/python benchmarks/inventory_bench.py
 """
 
@@ -42,6 +46,30 @@ def naive(ready):
         vm = s.get(ready["url"] + uri).json()
         hosts[vm["name"]] = vm["vmConfig"]["nics"][0]["ip"] if vm["vmConfig"]["nics"] else None
     return len(hosts)
+
+
+def static_baselines(tmp, listing, env):
+    """Time ansible-inventory --list on static inventories holding what the plugin produced."""
+    hostvars = listing["_meta"]["hostvars"]
+    groups = {}
+    for name, body in listing.items():
+        if name != "_meta" and body.get("hosts"):
+            groups[name] = {"hosts": {h: None for h in body["hosts"]}}
+    same = {"all": {"hosts": hostvars, "children": groups}}
+    bare = {"all": {"hosts": {h: None for h in hostvars}}}
+    times = []
+    for label, data in (("same", same), ("bare", bare)):
+        path = os.path.join(tmp, "static-%s.yml" % label)
+        with open(path, "w") as f:
+            json.dump(data, f)  # JSON is YAML; the yaml inventory plugin reads it
+        t0 = time.perf_counter()
+        out = subprocess.run(["ansible-inventory", "-i", path, "--list"], env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - t0)
+        if out.returncode:
+            raise SystemExit(out.stderr[-2000:])
+        if len(json.loads(out.stdout)["_meta"]["hostvars"]) != len(hostvars) and label == "same":
+            raise SystemExit("the static inventory lost hosts")
+    return times
 
 
 def main():
@@ -91,6 +119,10 @@ def run(count, latency):
         print("%6d VMs  plugin: %6.2f s %6d requests (%d hosts)   naive: %7.2f s %6d requests (%d hosts)"
               "   %.1fx faster" % (count, plugin_time, plugin_reqs, hosts, naive_time, naive_reqs, naive_hosts,
                                   naive_time / plugin_time))
+        if latency == 0:
+            same, bare = static_baselines(tmp, json.loads(out.stdout), env)
+            print("%6s       ansible-inventory --list of a static file: same hosts and variables %.2f s,"
+                  " host names only %.2f s" % ("", same, bare))
     finally:
         proc.terminate()
         proc.wait()
