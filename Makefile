@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV ?= $(CURDIR)/.venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test demo demo-stop sanity units integration examples simulator-test lint nova-test roles-test clean
+.PHONY: help venv test demo demo-stop sanity units integration examples simulator-test lint nova-test nova-debian-test roles-test clean
 
 help:
 	@echo "make demo       start vrmsim, run playbooks/demo.yml, show what it did"
 	@echo "make demo-stop  stop the vrmsim that make demo left running"
 	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint"
-	@echo "make sanity | units | integration | examples | simulator-test | lint | nova-test | roles-test"
+	@echo "make sanity | units | integration | examples | simulator-test | lint | nova-test | nova-debian-test"
+	@echo "     | roles-test"
 	@echo "                one stage of make test"
 
 # One virtualenv with every pinned tool (requirements-test.txt), rebuilt when the pins change.
@@ -46,6 +47,9 @@ lint: $(STAMP)
 
 nova-test: $(STAMP)
 	@VENV=$(VENV) STAGES=nova bash hacking/test.sh
+
+nova-debian-test: $(STAMP)
+	@VENV=$(VENV) STAGES=nova-debian bash hacking/test.sh
 
 roles-test: $(STAMP)
 	@VENV=$(VENV) STAGES=roles bash hacking/test.sh

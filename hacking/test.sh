@@ -7,21 +7,22 @@
 #   4. ansible-test integration against a vrmsim started here
 #   4b. every module's EXAMPLES, as written, against a fresh vrmsim each (hacking/run_examples.py)
 #   5. ansible-lint on roles and playbooks
-#   6. the nova-compute driver's tests (nova_driver/run_tests.sh)
+#   6. the nova-compute driver's tests on nova 34 (nova_driver/run_tests.sh)
+#   6b. the same tests on Debian 12's packaged nova 26, in a test host (nova_driver/run_tests_debian.sh)
 #   7. the role scenario on test hosts (tests/roles/run.sh)
 #
 # Every stage runs even when an earlier one failed; the script exits non-zero
 # if any stage failed and prints a summary. vrmsim is stopped on exit.
 #
 # Environment knobs:
-#   STAGES="simulator sanity units integration examples lint nova roles"   stages to run
+#   STAGES="simulator sanity units integration examples lint nova nova-debian roles"   stages to run
 #   ANSIBLE_TEST_ARGS="..."                             extra ansible-test args
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
-STAGES="${STAGES:-simulator sanity units integration examples lint nova roles}"
+STAGES="${STAGES:-simulator sanity units integration examples lint nova nova-debian roles}"
 ANSIBLE_TEST_ARGS="${ANSIBLE_TEST_ARGS:-}"
 PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
@@ -169,6 +170,7 @@ want integration && stage "ansible-test integration (vrmsim)" run_integration
 want examples && stage "module EXAMPLES against vrmsim" "$PY" "$ROOT/hacking/run_examples.py"
 want lint && stage "ansible-lint" run_lint
 want nova && stage "nova-compute driver" run_nova
+want nova-debian && stage "nova-compute driver on Debian's nova" env PYTHON="$PY" "$ROOT/nova_driver/run_tests_debian.sh"
 want roles && stage "roles on test hosts" run_roles
 
 echo

@@ -23,6 +23,7 @@ Needs root, iproute2, debootstrap and overlayfs.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -50,8 +51,7 @@ def run(*command, check=True, **kwargs):
 
 def base_rootfs():
     """Return the cached base root file system, building it on first use."""
-    packages = PACKAGES + ("," + EXTRA_PACKAGES if EXTRA_PACKAGES else "")
-    suffix = "-" + EXTRA_PACKAGES.replace(",", "+") if EXTRA_PACKAGES else ""
+    suffix = "-" + hashlib.sha256(EXTRA_PACKAGES.encode()).hexdigest()[:12] if EXTRA_PACKAGES else ""
     path = os.path.join(CACHE, "bookworm-minbase" + suffix)
     marker = os.path.join(path, ".complete")
     if os.path.exists(marker):
@@ -60,8 +60,21 @@ def base_rootfs():
         run("apt-get", "install", "-y", "-qq", "debootstrap", stdout=subprocess.DEVNULL)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(CACHE, exist_ok=True)
-    run("debootstrap", "--variant=minbase", "--include=" + packages, "bookworm", path, MIRROR,
+    run("debootstrap", "--variant=minbase", "--include=" + PACKAGES, "bookworm", path, MIRROR,
         stdout=subprocess.DEVNULL)
+    if EXTRA_PACKAGES:
+        # apt inside the new system, not debootstrap --include: only apt resolves virtual packages
+        # (python3-nova needs python3-ply-lex-3.10, which python3-ply provides)
+        proc = os.path.join(path, "proc")
+        run("mount", "-t", "proc", "proc", proc)
+        try:
+            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+            run("chroot", path, "apt-get", "update", "-qq", env=env, stdout=subprocess.DEVNULL)
+            run("chroot", path, "apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                *EXTRA_PACKAGES.split(","), env=env, stdout=subprocess.DEVNULL)
+            run("chroot", path, "apt-get", "clean", env=env)
+        finally:
+            run("umount", "-l", proc, check=False)
     with open(marker, "w", encoding="utf-8") as handle:
         handle.write(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
     return path

@@ -2,7 +2,8 @@
 
 # nova patches (or not) the standard library before anything imports ssl, as nova-compute does
 from nova import monkey_patch  # noqa: E402  pylint: disable=wrong-import-position
-monkey_patch.patch()  # the eventlet mode nova.tests.unit uses
+if hasattr(monkey_patch, "patch"):  # nova 31 and later; older nova (Debian 12's 26) patched on import
+    monkey_patch.patch()  # the eventlet mode nova.tests.unit uses
 
 import json
 import os

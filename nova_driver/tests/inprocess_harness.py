@@ -13,7 +13,8 @@ Prints one JSON line with what it observed.
 """
 
 from nova import monkey_patch
-monkey_patch.patch(backend="threading")
+if hasattr(monkey_patch, "patch"):  # nova 31 and later choose the backend; older nova patched on import
+    monkey_patch.patch(backend="threading")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -139,7 +140,11 @@ def main():
     result["providers"] = placement_providers(args.placement)
     result["node_ids"] = {}
     try:
-        result["node_ids"] = compute.manager.driver.get_nodenames_by_uuid()
+        driver = compute.manager.driver
+        if hasattr(driver, "get_nodenames_by_uuid"):  # nova 27 (2023.1) and later
+            result["node_ids"] = driver.get_nodenames_by_uuid()
+        else:
+            result["available_nodes"] = driver.get_available_nodes(refresh=True)
     except Exception as exc:
         result["node_ids_error"] = "%s: %s" % (type(exc).__name__, exc)
 

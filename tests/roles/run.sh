@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The role scenario: real Debian test hosts (chroots with sshd in their own network namespaces, see
-# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes, 1 image store and 1 nova-compute
-# node (which reaches vrmsim through a relay on the hub address, and installs nova from a wheelhouse).
+# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes, 1 image store and 2 nova-compute
+# nodes, which reach vrmsim through a relay on the hub address: nova1 installs nova 34 into a virtualenv from a
+# wheelhouse, nova2 takes Debian 12's nova packages (nova_compute_install_method: package; the packages are in
+# the test hosts' image, as the hosts have no route to a mirror).
 #   1. check-mode deploy before anything exists: no write reaches vrmsim, no file changes on the hosts
 #   2. deploy, 3. deploy again: no change, 4. assertions on vrmsim's objects and on the hosts' files
 #   5. wrong variables fail in the argument-spec or pre-check phase and change nothing
@@ -13,7 +15,7 @@ export PATH="$(dirname "$PY"):$PATH"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fc-roles.XXXXXX")"
 STATE="$WORK/hosts"
 SIM_PID=""
-export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt,python3-venv,python3-packaging"
+source "$ROOT/hacking/testhosts-packages.sh"
 SUBNET="${FC_TESTHOSTS_SUBNET:-10.77.0}"
 FWD_PORT=7443
 
@@ -44,10 +46,10 @@ if [[ ! -f "$WHEELS/.complete" ]]; then
     touch "$WHEELS/.complete"
 fi
 
-"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 nova1 || fail "test hosts did not start"
+"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 nova1 nova2 || fail "test hosts did not start"
 HUB="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["hub"])' "$STATE/hosts.json")"
 "$PY" "$ROOT/hacking/testhosts.py" inventory --state "$STATE" \
-    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 --group nova=nova1 > "$WORK/inventory.json" \
+    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 --group nova=nova1,nova2 > "$WORK/inventory.json" \
     || fail "inventory"
 
 echo "--- vrmsim"
@@ -85,6 +87,10 @@ for n in ("cna1", "cna2", "cna3"):
     host_vars[n] = {"cna_management_address": hosts[n]}
 host_vars["nova1"] = {"nova_compute_fc_ip": sys.argv[3] + ".1", "nova_compute_fc_port": int(sys.argv[4]),
                       "nova_compute_pip_find_links": sys.argv[5]}
+# nova2 stands for the compute node of a second cloud on the same cluster (the scenario has one cluster with
+# hosts); what it proves is the installation from the distribution's packages
+host_vars["nova2"] = {"nova_compute_fc_ip": sys.argv[3] + ".1", "nova_compute_fc_port": int(sys.argv[4]),
+                      "nova_compute_install_method": "package"}
 json.dump({"api": api, "host_vars": host_vars, "addresses": hosts, "url": ready["url"],
            "ca": ready["ca_file"]}, open(work + "/scenario.json", "w"))
 inv = json.load(open(work + "/inventory.json"))
@@ -182,8 +188,8 @@ ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -x gan
 import json, subprocess, sys, uuid
 work = sys.argv[1]
 sc = json.load(open(work + "/scenario.json"))
-def on_nova(cmd):
-    out = subprocess.run(["ansible", "nova", "-i", work + "/inventory.json", "-m", "ansible.builtin.shell", "-a", cmd,
+def on_nova(cmd, host="nova1"):
+    out = subprocess.run(["ansible", host, "-i", work + "/inventory.json", "-m", "ansible.builtin.shell", "-a", cmd,
                           "-o"], capture_output=True, text=True)
     assert out.returncode == 0, (cmd, out.stdout, out.stderr)
     return out.stdout.split("(stdout)", 1)[1].strip().replace("\\n", "\n") if "(stdout)" in out.stdout else ""
@@ -202,11 +208,27 @@ assert "transport_url = rabbit://" in on_nova("cat /etc/nova/nova.conf")
 compute_id = on_nova("cat /var/lib/nova/cluster-a/compute_id")
 assert compute_id == str(uuid.uuid5(uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8E2E"), node)), (compute_id, node)
 assert on_nova("start-stop-daemon --status --pidfile /run/nova-compute-fc-cluster-a.pid && echo running") == "running"
-assert "nova-compute" in on_nova("ps -o args= -p $(cat /run/nova-compute-fc-cluster-a.pid)")
+assert "/opt/fusioncompute/nova/bin/nova-compute" in on_nova("ps -o args= -p $(cat /run/nova-compute-fc-cluster-a.pid)")
+assert on_nova("/opt/fusioncompute/nova/bin/python -c 'import nova.version as v; print(v.version_string())'").startswith("34.")
 check = json.loads(on_nova("/opt/fusioncompute/nova/bin/fusioncompute-nova-check --config-file /etc/nova/nova.conf "
                            "--config-file /etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1"))
 assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
-print("nova node: service running, node", node, check["vcpus"], "vCPUs")
+print("nova1 (virtualenv): service running, node", node, check["vcpus"], "vCPUs")
+
+# nova2: Debian's nova, the driver next to it in the system Python, nova's entry point through the launcher
+assert on_nova("python3 -c 'import nova.version as v; print(v.version_string())'", "nova2").startswith("26.")
+where = on_nova("python3 -m pip show -f nova-fusioncompute", "nova2")
+assert "Location: /usr/lib/python3/dist-packages" in where and "nova/virt/fusioncompute_nova/driver.py" in where, where
+assert on_nova("test -e /opt/fusioncompute/nova || echo none", "nova2") == "none"
+assert on_nova("stat -c '%a %U %G' /etc/nova/nova-compute-cluster-a.conf", "nova2") == "640 root nova"
+assert on_nova("start-stop-daemon --status --pidfile /run/nova-compute-fc-cluster-a.pid && echo running",
+               "nova2") == "running"
+args = on_nova("ps -o args= -p $(cat /run/nova-compute-fc-cluster-a.pid)", "nova2")
+assert args.startswith("/usr/bin/python3 /usr/local/lib/fusioncompute-nova/nova-compute --config-file"), args
+check = json.loads(on_nova("/usr/bin/fusioncompute-nova-check --config-file /etc/nova/nova.conf "
+                           "--config-file /etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1", "nova2"))
+assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
+print("nova2 (Debian packages): service running, node", node)
 PYEOF
 for log in deploy again check; do
     if grep -qF "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["password"])' "$WORK/ready.json")" "$WORK/$log.log"; then
