@@ -4,4 +4,5 @@
 #   python3-apt/-venv/-packaging   Ansible's apt and pip modules, the nova_compute virtualenv
 #   python3-nova, nova-common, python3-pip/-setuptools/-wheel   nova_compute_install_method package
 #   python3-placement, python3-pytest, python3-cryptography     the driver's tests on Debian's nova
-export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt,python3-venv,python3-packaging,python3-nova,nova-common,python3-pip,python3-setuptools,python3-wheel,python3-placement,python3-pytest,python3-cryptography"
+#   systemd, dbus          hosts started as NAME:systemd (systemd as their PID 1)
+export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt,python3-venv,python3-packaging,python3-nova,nova-common,python3-pip,python3-setuptools,python3-wheel,python3-placement,python3-pytest,python3-cryptography,systemd,dbus"

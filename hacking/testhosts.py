@@ -7,7 +7,7 @@ address lives inside namespaces this script creates; the controller reaches
 the hosts through an SSH ProxyCommand that opens the TCP connection from
 inside the hub namespace (``testhosts.py proxy``).
 
-    python hacking/testhosts.py up --state DIR NAME [NAME ...]
+    python hacking/testhosts.py up --state DIR NAME[:systemd] [NAME[:systemd] ...]
     python hacking/testhosts.py inventory --state DIR [--group G=NAME,NAME ...]
     python hacking/testhosts.py down --state DIR
     python hacking/testhosts.py proxy NAMESPACE HOST PORT   (used by ssh)
@@ -16,6 +16,13 @@ inside the hub namespace (``testhosts.py proxy``).
 ``forward`` lets the hosts reach a service of the controller (vrmsim on 127.0.0.1): it listens on
 the hub's bridge address (SUBNET.1:P, inside the hub namespace) and relays each connection to
 HOST:PORT in the controller's namespace; ``down`` stops it.
+
+A host named ``NAME:systemd`` boots systemd instead: systemd runs as PID 1 of
+its own PID, mount, UTS and IPC namespaces (inside the host's network
+namespace), with ``/sys`` and ``/proc/sys`` read-only and the units that would
+touch the machine (udev, sysctl, kernel modules, consoles, the NFS server)
+masked; its ssh.service is what Ansible reaches. That is how the roles'
+systemd code paths are tested without containers.
 
 ``up`` writes ``DIR/hosts.json`` (names, addresses, namespaces, pids) and an
 SSH key; ``down`` stops and removes exactly what ``up`` recorded there.
@@ -132,7 +139,10 @@ def up(state, names):
     hub = record["hub"]
 
     existing = {host["name"] for host in record["hosts"]}
-    for name in names:
+    for spec in names:
+        name, _, kind = spec.partition(":")
+        if kind not in ("", "systemd"):
+            raise SystemExit("%s: the only host kind is systemd" % spec)
         if name in existing:
             continue
         index = len(record["hosts"]) + 10
@@ -142,19 +152,20 @@ def up(state, names):
         for directory in (upper, work, root):
             os.makedirs(directory, exist_ok=True)
         host = {"name": name, "namespace": namespace, "address": "%s.%d" % (SUBNET, index),
-                "root": root, "mounts": [], "pid": None}
+                "root": root, "mounts": [], "pid": None, "systemd": kind == "systemd"}
         record["hosts"].append(host)
         save(state, record)
 
         run("mount", "-t", "overlay", "overlay", "-o",
             "lowerdir=%s,upperdir=%s,workdir=%s" % (lower, upper, work), root)
         host["mounts"].append(root)
-        for source, target, options in (("proc", "proc", ["-t", "proc"]),
-                                        ("/dev", "dev", ["--bind"]),
-                                        ("/dev/pts", "dev/pts", ["--bind"])):
-            path = os.path.join(root, target)
-            run("mount", *options, source, path)
-            host["mounts"].append(path)
+        if not host["systemd"]:  # a systemd host mounts these inside its own mount namespace
+            for source, target, options in (("proc", "proc", ["-t", "proc"]),
+                                            ("/dev", "dev", ["--bind"]),
+                                            ("/dev/pts", "dev/pts", ["--bind"])):
+                path = os.path.join(root, target)
+                run("mount", *options, source, path)
+                host["mounts"].append(path)
         save(state, record)
 
         run("ip", "netns", "add", namespace)
@@ -177,19 +188,84 @@ def up(state, names):
         os.makedirs(os.path.join(root, "run", "sshd"), exist_ok=True)
         run("ip", "netns", "exec", namespace, "chroot", root, "ssh-keygen", "-A",
             stdout=subprocess.DEVNULL)
+        if host["systemd"]:
+            # its own UTS namespace gives it its own host name, which must resolve without DNS (the hosts
+            # reach no name server), as Debian's installer writes it
+            with open(os.path.join(root, "etc", "hosts"), "a", encoding="utf-8") as handle:
+                handle.write("127.0.1.1\t%s\n" % name)
+            host["pid"] = boot_systemd(namespace, root)
+            save(state, record)
+            continue
         pid_file = "/run/sshd-test.pid"
         run("ip", "netns", "exec", namespace, "chroot", root, "/usr/sbin/sshd",
             "-o", "PidFile=" + pid_file, "-o", "PermitRootLogin=prohibit-password",
             "-o", "UseDNS=no")
-        for _ in range(50):
-            if os.path.exists(root + pid_file):
+        # sshd creates its pid file before it writes the number: wait for the number
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with open(root + pid_file, encoding="utf-8") as handle:
+                    host["pid"] = int(handle.read().strip())
                 break
-            time.sleep(0.1)
-        with open(root + pid_file, encoding="utf-8") as handle:
-            host["pid"] = int(handle.read().strip())
+            except (FileNotFoundError, ValueError):
+                if time.monotonic() > deadline:
+                    raise SystemExit("sshd did not start on %s" % name)
+                time.sleep(0.1)
         save(state, record)
     wait_ssh(record)
     return record
+
+
+# Units a systemd test host must not run: they would act on the machine, not on the test host (device
+# events, kernel parameters and modules), want a console, or serve what the scenario does not need.
+MASKED_UNITS = (
+    "systemd-udevd.service", "systemd-udevd-control.socket", "systemd-udevd-kernel.socket",
+    "systemd-udev-trigger.service", "systemd-udev-settle.service", "systemd-sysctl.service",
+    "systemd-modules-load.service", "systemd-binfmt.service", "proc-sys-fs-binfmt_misc.automount",
+    "systemd-remount-fs.service", "systemd-timesyncd.service", "getty@tty1.service", "console-getty.service",
+    "getty.target", "nfs-ganesha.service", "nfs-ganesha-lock.service", "rpcbind.service", "rpcbind.socket",
+    "rpc-statd-notify.service", "run-rpc_pipefs.mount", "chrony.service", "nftables.service",
+)
+
+
+def boot_systemd(namespace, root):
+    """Boot systemd in the host's root and network namespace; return its PID (PID 1 inside)."""
+    unit_dir = os.path.join(root, "etc", "systemd", "system")
+    os.makedirs(unit_dir, exist_ok=True)
+    for unit in MASKED_UNITS:
+        link = os.path.join(unit_dir, unit)
+        if not os.path.lexists(link):
+            os.symlink("/dev/null", link)
+    script = " && ".join((
+        "mount --make-rprivate /",
+        "mount -t proc proc {r}/proc",
+        "mount --bind {r}/proc/sys {r}/proc/sys", "mount -o remount,bind,ro {r}/proc/sys",
+        "mount --rbind /sys {r}/sys", "mount -o remount,bind,ro {r}/sys",
+        "mount --rbind /dev {r}/dev",
+        "mount -t tmpfs -o mode=755 tmpfs {r}/run",
+        "exec chroot {r} /usr/bin/env -i container=fc-testhost /lib/systemd/systemd --system",
+    )).format(r=root)
+    proc = subprocess.Popen(["ip", "netns", "exec", namespace, "unshare", "--pid", "--fork", "--mount", "--uts",
+                             "--ipc", "sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with open("/proc/%d/task/%d/children" % (proc.pid, proc.pid), encoding="utf-8") as handle:
+                children = handle.read().split()
+        except FileNotFoundError:
+            children = []
+        for child in children:
+            try:
+                with open("/proc/%s/comm" % child, encoding="utf-8") as handle:
+                    if handle.read().strip() == "systemd":
+                        return int(child)
+            except FileNotFoundError:
+                pass
+        if proc.poll() is not None:
+            raise SystemExit("systemd did not boot in %s (exit %s)" % (root, proc.returncode))
+        time.sleep(0.1)
+    raise SystemExit("systemd did not boot in %s" % root)
 
 
 def wait_ssh(record, timeout=30.0):
@@ -218,7 +294,8 @@ def down(state):
     for host in reversed(record["hosts"]):
         if host.get("pid"):
             try:
-                os.kill(host["pid"], signal.SIGTERM)
+                # a systemd host's PID 1: SIGKILL ends its whole PID namespace (SIGTERM would re-execute it)
+                os.kill(host["pid"], signal.SIGKILL if host.get("systemd") else signal.SIGTERM)
             except ProcessLookupError:
                 pass
         # Anything else started inside the host's namespace goes too.

@@ -2,8 +2,9 @@
 # The role scenario: real Debian test hosts (chroots with sshd in their own network namespaces, see
 # hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes, 1 image store and 2 nova-compute
 # nodes, which reach vrmsim through a relay on the hub address: nova1 installs nova 34 into a virtualenv from a
-# wheelhouse, nova2 takes Debian 12's nova packages (nova_compute_install_method: package; the packages are in
-# the test hosts' image, as the hosts have no route to a mirror).
+# wheelhouse and runs it with start-stop-daemon (no systemd there), nova2 boots systemd as its PID 1, takes
+# Debian 12's nova packages (nova_compute_install_method: package; the packages are in the test hosts' image,
+# as the hosts have no route to a mirror) and runs nova-compute as a systemd service.
 #   1. check-mode deploy before anything exists: no write reaches vrmsim, no file changes on the hosts
 #   2. deploy, 3. deploy again: no change, 4. assertions on vrmsim's objects and on the hosts' files
 #   5. wrong variables fail in the argument-spec or pre-check phase and change nothing
@@ -46,7 +47,7 @@ if [[ ! -f "$WHEELS/.complete" ]]; then
     touch "$WHEELS/.complete"
 fi
 
-"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 nova1 nova2 || fail "test hosts did not start"
+"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 nova1 nova2:systemd || fail "test hosts did not start"
 HUB="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["hub"])' "$STATE/hosts.json")"
 "$PY" "$ROOT/hacking/testhosts.py" inventory --state "$STATE" \
     --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 --group nova=nova1,nova2 > "$WORK/inventory.json" \
@@ -215,20 +216,24 @@ check = json.loads(on_nova("/opt/fusioncompute/nova/bin/fusioncompute-nova-check
 assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
 print("nova1 (virtualenv): service running, node", node, check["vcpus"], "vCPUs")
 
-# nova2: Debian's nova, the driver next to it in the system Python, nova's entry point through the launcher
+# nova2: Debian's nova, the driver next to it in the system Python, nova's entry point run by the system Python
 assert on_nova("python3 -c 'import nova.version as v; print(v.version_string())'", "nova2").startswith("26.")
 where = on_nova("python3 -m pip show -f nova-fusioncompute", "nova2")
 assert "Location: /usr/lib/python3/dist-packages" in where and "nova/virt/fusioncompute_nova/driver.py" in where, where
 assert on_nova("test -e /opt/fusioncompute/nova || echo none", "nova2") == "none"
 assert on_nova("stat -c '%a %U %G' /etc/nova/nova-compute-cluster-a.conf", "nova2") == "640 root nova"
-assert on_nova("start-stop-daemon --status --pidfile /run/nova-compute-fc-cluster-a.pid && echo running",
-               "nova2") == "running"
-args = on_nova("ps -o args= -p $(cat /run/nova-compute-fc-cluster-a.pid)", "nova2")
-assert args.startswith("/usr/bin/python3 /usr/local/lib/fusioncompute-nova/nova-compute --config-file"), args
+# systemd: the template unit enabled and active for the cluster, its main process nova's entry point
+unit = "nova-compute-fc@cluster-a"
+assert on_nova("systemctl is-enabled %s; systemctl is-active %s" % (unit, unit), "nova2") == "enabled\nactive"
+assert on_nova("test -e /run/nova-compute-fc-cluster-a.pid || echo none", "nova2") == "none"
+args = on_nova("ps -o user=,args= -p $(systemctl show -p MainPID --value %s)" % unit, "nova2")
+assert args.split(None, 1) == ["nova", "/usr/bin/python3 -c import sys; from nova.cmd.compute import main; "
+                               "sys.exit(main()) --config-file /etc/nova/nova.conf "
+                               "--config-file /etc/nova/nova-compute-cluster-a.conf"], args
 check = json.loads(on_nova("/usr/bin/fusioncompute-nova-check --config-file /etc/nova/nova.conf "
                            "--config-file /etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1", "nova2"))
 assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
-print("nova2 (Debian packages): service running, node", node)
+print("nova2 (Debian packages, systemd): service active, node", node)
 PYEOF
 for log in deploy again check; do
     if grep -qF "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["password"])' "$WORK/ready.json")" "$WORK/$log.log"; then
