@@ -227,7 +227,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient, HAS_REQUESTS
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 
 PAGE = 100
 DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_site", "fc_cluster", "fc_host",
@@ -292,18 +292,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.display.warning(msg)
 
     def _fetch(self):
-        client = FcClient(
-            host=self._opt("host"), port=self._opt("port"), username=self._opt("username"),
-            password=self._opt("password"), token=self._opt("token"),
-            validate_certs=self.get_option("validate_certs"), ca_path=self._opt("ca_path"),
-            proxy_url=self._opt("proxy_url"), api_timeout=self.get_option("api_timeout"))
         try:
+            client = FcClient(
+                host=self._opt("host"), port=self._opt("port"), username=self._opt("username"),
+                password=self._opt("password"), token=self._opt("token"),
+                validate_certs=self.get_option("validate_certs"), ca_path=self._opt("ca_path"),
+                proxy_url=self._opt("proxy_url"), api_timeout=self.get_option("api_timeout"))
             client.login()
             try:
                 return self._fetch_all(client)
             finally:
                 client.logout()
-        except FcApiError as exc:
+        except FcError as exc:  # FcApiError included
             raise AnsibleError("FusionCompute inventory: %s" % to_native(exc))
 
     def _fetch_all(self, client):

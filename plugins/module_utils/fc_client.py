@@ -56,8 +56,15 @@ class FcClient(object):
             raise FcError("No VRM host given: set the host option or FC_HOST.")
         if not token and not (username and password):
             raise FcError("Give username and password (or FC_USERNAME and FC_PASSWORD), or a token.")
-        self.base = "https://%s:%s" % (("[%s]" % host) if ":" in host and not host.startswith("[") else host,
-                                       int(port or 7443))
+        if "://" in host or "/" in host:
+            raise FcError("host %r must be a VRM address or name alone, without https:// or a path "
+                          "(the port goes in the port option)." % host)
+        port = int(port or 7443)
+        if not 1 <= port <= 65535:
+            raise FcError("port %d is not a TCP port (1-65535); the VRM REST API listens on 7443." % port)
+        if api_timeout is not None and api_timeout <= 0:
+            raise FcError("api_timeout must be a positive number of seconds, not %s." % api_timeout)
+        self.base = "https://%s:%s" % (("[%s]" % host) if ":" in host and not host.startswith("[") else host, port)
         self.username = username
         self.password = password
         self.token = token

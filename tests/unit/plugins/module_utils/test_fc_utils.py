@@ -51,6 +51,20 @@ def test_redaction_and_log_file(tmp_path, monkeypatch):
     assert lines[-1]["body"]["bmcPassword"] == "********"
 
 
+@pytest.mark.parametrize("kwargs, text", [
+    ({"host": "https://vrm.example.com"}, "without https://"),
+    ({"host": "vrm.example.com/service"}, "without https://"),
+    ({"host": "vrm", "port": 99999}, "not a TCP port"),
+    ({"host": "vrm", "port": -1}, "not a TCP port"),
+    ({"host": "vrm", "api_timeout": 0}, "api_timeout must be a positive"),
+])
+def test_bad_connection_options_fail_before_any_request(monkeypatch, kwargs, text):
+    fake = fake_vrm.install(monkeypatch)
+    with pytest.raises(FcError, match=text):
+        fc_client.FcClient(username="a", password="b", **kwargs)
+    assert fake.requests == []
+
+
 def test_check_mode_client_refuses_writes(monkeypatch):
     fake_vrm.install(monkeypatch)
     c = fc_client.FcClient("vrm", username="a", password="b", check_mode=True, validate_certs=False)
