@@ -32,13 +32,7 @@ cp -rL "$HERE/pyproject.toml" "$HERE/README.md" "$HERE/fusioncompute_nova" "$HER
 "$VENV/bin/python" -m pip install --quiet --no-deps --force-reinstall "$BUILD"
 
 # The package must be importable the way nova imports it, and publish its options.
-"$VENV/bin/python" - <<'PY'
-from importlib.metadata import entry_points
-names = [ep.name for ep in entry_points(group="oslo.config.opts")]
-assert "fusioncompute_nova" in names, "entry point oslo.config.opts:fusioncompute_nova missing"
-import nova.virt.fusioncompute_nova.driver  # noqa: F401  (what compute_driver = fusioncompute_nova.driver.FusionComputeDriver loads)
-from fusioncompute_nova.driver import FusionComputeDriver  # noqa: F401
-PY
+"$VENV/bin/python" "$HERE/tests/check_installed.py"
 
 cd "$HERE/tests"
 exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning "$@" .

@@ -35,12 +35,8 @@ rm -rf "$HOSTROOT/src/nova_driver/build" "$HOSTROOT/src/nova_driver/"*.egg-info
 in_host() { ip netns exec "$NS" chroot "$HOSTROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 echo "nova $(in_host python3 -c 'import nova.version as v; print(v.version_string())') from Debian's python3-nova"
 in_host sh -c 'cd /src/nova_driver && DEB_PYTHON_INSTALL_LAYOUT=deb_system python3 -m pip install --quiet \
-    --break-system-packages --no-deps --no-build-isolation --no-index --prefix=/usr . 2>&1 | grep -v "^WARNING: Running pip as"' 
-in_host python3 - <<'PY' || { echo "FAIL: the driver is not where nova looks for it" >&2; exit 1; }
-import nova.virt.fusioncompute_nova.driver as shim
-from importlib.metadata import entry_points
-assert shim.__file__.startswith("/usr/lib/python3/dist-packages/nova/virt/"), shim.__file__
-assert "fusioncompute_nova" in [ep.name for ep in entry_points(group="oslo.config.opts")]
-PY
+    --break-system-packages --no-deps --no-build-isolation --no-index --prefix=/usr . 2>&1 | grep -v "^WARNING: Running pip as"'
+in_host python3 /src/nova_driver/tests/check_installed.py /usr/lib/python3/dist-packages/nova/virt/ \
+    || { echo "FAIL: the driver is not where nova looks for it" >&2; exit 1; }
 in_host sh -c 'cd /src/nova_driver/tests && exec python3 -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning "$@"' \
     pytest "$@"

@@ -194,6 +194,12 @@ def on_nova(cmd, host="nova1"):
                           "-o"], capture_output=True, text=True)
     assert out.returncode == 0, (cmd, out.stdout, out.stderr)
     return out.stdout.split("(stdout)", 1)[1].strip().replace("\\n", "\n") if "(stdout)" in out.stdout else ""
+def driver_check(bin_dir, host):
+    """fusioncompute-nova-check from the rendered files: the driver loads and finds its node in VRM."""
+    check = json.loads(on_nova("%s/fusioncompute-nova-check --config-file /etc/nova/nova.conf --config-file "
+                               "/etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1" % bin_dir, host))
+    assert check["ok"] and check["node"] == node and check["vcpus"] > 0, (host, check)
+    return check
 import requests
 s = requests.Session(); s.verify = sc["ca"]; s.trust_env = False
 site = s.get(sc["url"] + "/_sim/objects", params={"kind": "sites"}).json()["objects"][0]["object"]
@@ -211,9 +217,7 @@ assert compute_id == str(uuid.uuid5(uuid.UUID("361E6D51-FAEC-444A-9079-341386DA8
 assert on_nova("start-stop-daemon --status --pidfile /run/nova-compute-fc-cluster-a.pid && echo running") == "running"
 assert "/opt/fusioncompute/nova/bin/nova-compute" in on_nova("ps -o args= -p $(cat /run/nova-compute-fc-cluster-a.pid)")
 assert on_nova("/opt/fusioncompute/nova/bin/python -c 'import nova.version as v; print(v.version_string())'").startswith("34.")
-check = json.loads(on_nova("/opt/fusioncompute/nova/bin/fusioncompute-nova-check --config-file /etc/nova/nova.conf "
-                           "--config-file /etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1"))
-assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
+check = driver_check("/opt/fusioncompute/nova/bin", "nova1")
 print("nova1 (virtualenv): service running, node", node, check["vcpus"], "vCPUs")
 
 # nova2: Debian's nova, the driver next to it in the system Python, nova's entry point run by the system Python
@@ -230,9 +234,7 @@ args = on_nova("ps -o user=,args= -p $(systemctl show -p MainPID --value %s)" % 
 assert args.split(None, 1) == ["nova", "/usr/bin/python3 -c import sys; from nova.cmd.compute import main; "
                                "sys.exit(main()) --config-file /etc/nova/nova.conf "
                                "--config-file /etc/nova/nova-compute-cluster-a.conf"], args
-check = json.loads(on_nova("/usr/bin/fusioncompute-nova-check --config-file /etc/nova/nova.conf "
-                           "--config-file /etc/nova/nova-compute-cluster-a.conf 2>/dev/null | tail -1", "nova2"))
-assert check["ok"] and check["node"] == node and check["vcpus"] > 0, check
+driver_check("/usr/bin", "nova2")
 print("nova2 (Debian packages, systemd): service active, node", node)
 PYEOF
 for log in deploy again check; do
