@@ -45,12 +45,17 @@ options:
     default: true
   ca_path:
     description:
-      - PEM file with the CA certificate(s) that signed the VRM certificate.
+      - PEM file with the CA certificate(s) that signed the VRM certificate, or a directory of such files
+        prepared with C(openssl rehash).
+      - Without it the trust store of the Python that runs the module is used (the system's CA bundle; the
+        E(SSL_CERT_FILE) and E(SSL_CERT_DIR) environment variables are honoured).
       - If not set, the value of the E(FC_CA_PATH) environment variable is used.
     type: path
   proxy_url:
     description:
-      - HTTP(S) proxy URL used for every request to the VRM. When set, proxy environment variables are ignored.
+      - HTTP proxy (V(http://[user:password@]proxy:port)) through which every request to the VRM is tunnelled
+        with C(CONNECT). When set, proxy environment variables are ignored.
+      - Without it the E(https_proxy) and E(all_proxy) environment variables (and E(no_proxy)) are honoured.
       - If not set, the value of the E(FC_PROXY_URL) environment variable is used.
     type: str
   site:
@@ -73,8 +78,6 @@ options:
 notes:
   - Connection options can be set once for every module of the collection with
     C(module_defaults) and the action group C(group/fusioncompute.core.fc).
-requirements:
-  - requests
 """
 
     WAIT = r"""

@@ -64,12 +64,16 @@ options:
     env:
       - name: FC_VALIDATE_CERTS
   ca_path:
-    description: PEM file of the CA that signed the VRM certificate.
+    description:
+      - PEM file of the CA that signed the VRM certificate, or a directory of such files prepared with
+        C(openssl rehash). Without it the system's trust store is used.
     type: path
     env:
       - name: FC_CA_PATH
   proxy_url:
-    description: HTTP(S) proxy to reach the VRM through.
+    description:
+      - HTTP proxy (V(http://[user:password@]proxy:port)) to tunnel the VRM's HTTPS through. Without it the
+        E(https_proxy), E(all_proxy) and E(no_proxy) environment variables are honoured.
     type: str
     env:
       - name: FC_PROXY_URL
@@ -183,8 +187,6 @@ notes:
     C(fc_host_ip), C(fc_os_type), C(fc_os_version), C(fc_create_time), C(fc_ips), C(fc_macs), C(fc_nics) and, with
     O(gather_details), C(fc_cpu_count), C(fc_memory_mb), C(fc_disks), the OS type and version, and C(fc_nics) with
     port groups."
-requirements:
-  - requests
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 """
@@ -226,7 +228,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient, HAS_REQUESTS
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 
 PAGE = 100
@@ -257,8 +259,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
-        if not HAS_REQUESTS:
-            raise AnsibleError("The fusioncompute.core.fc_vms inventory needs the Python library requests.")
         cache_key = self.get_cache_key(path) + "_" + self._scope_digest()
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache

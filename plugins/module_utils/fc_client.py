@@ -5,19 +5,18 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import http.client
 import json
+import os
 import random
+import select
+import socket
+import ssl
+import threading
 import time
-
-try:
-    import requests
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - depends on the host
-    requests = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = exc
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import SESSION_EXPIRED, FcApiError, FcError
 
@@ -40,6 +39,177 @@ def redact(value):
     return value
 
 
+PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+# Characters left as they are in a request path (what a browser leaves alone); the rest is %-encoded.
+PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+class FcResponse(object):
+    """One HTTP answer: status, headers (case-insensitive ``get``) and the whole body."""
+
+    def __init__(self, status_code, headers, content):
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        """The decoded body; ``ValueError`` when it is not JSON."""
+        return json.loads(self.content.decode("utf-8"))
+
+
+def _describe(exc):
+    """A transport exception as a sentence (some, such as a bare timeout, have an empty text)."""
+    if isinstance(exc, socket.timeout):
+        return "no answer within the api_timeout"
+    return str(exc) or exc.__class__.__name__
+
+
+class FcTlsError(FcError):
+    """The TLS handshake with the VRM failed (certificate not trusted, name mismatch, protocol)."""
+
+
+def _tls_context(validate_certs, ca_path):
+    """An SSL context: the CAs of ca_path (a PEM file or a directory of them) or else the system's trust store.
+
+    Only what is needed is loaded: reading the system's whole CA bundle costs tens of milliseconds.
+    """
+    if not validate_certs:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    if not ca_path:
+        return ssl.create_default_context()
+    try:
+        if os.path.isdir(ca_path):
+            return ssl.create_default_context(capath=ca_path)
+        return ssl.create_default_context(cafile=ca_path)
+    except (OSError, ssl.SSLError) as exc:
+        raise FcError("ca_path %s cannot be used as CA certificates: %s. Give a PEM file (or a directory of "
+                      "them) with the CA that signed the VRM certificate." % (ca_path, exc))
+
+
+def _proxy_for(host, proxy_url):
+    """``(proxy host, proxy port, tunnel headers)`` for reaching host, or None for a direct connection.
+
+    An explicit proxy_url wins; otherwise the usual environment variables (https_proxy, all_proxy and
+    no_proxy) are honoured, as curl and most HTTP clients do.
+    """
+    if not proxy_url:
+        proxy_url = next((os.environ[v] for v in PROXY_VARIABLES if os.environ.get(v)), None)
+        if not proxy_url:
+            return None
+        from urllib.request import proxy_bypass_environment
+        if proxy_bypass_environment(host):
+            return None
+    if "://" not in proxy_url:
+        proxy_url = "http://" + proxy_url
+    parts = urlsplit(proxy_url)
+    if parts.scheme != "http" or not parts.hostname:
+        raise FcError("Proxy %r is not usable: give an http://host:port proxy (HTTPS to the VRM is tunnelled "
+                      "through it with CONNECT)." % proxy_url)
+    try:
+        port = parts.port or 80
+    except ValueError:
+        raise FcError("Proxy %r has no valid port." % proxy_url)
+    headers = {}
+    if parts.username is not None:
+        pair = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    return parts.hostname, port, headers
+
+
+def _target(path, params):
+    """The request target: the path (%-encoded where needed) and the query string of params.
+
+    Parameters whose value is None are left out; a list value repeats the parameter.
+    """
+    if path.startswith(("https://", "http://")):
+        parts = urlsplit(path)
+        path = parts.path + ("?" + parts.query if parts.query else "")
+    path, query = (path.split("?", 1) + [""])[:2]
+    target = quote(path, safe=PATH_SAFE)
+    pairs = [(k, v) for k, v in (params or {}).items() if v is not None]
+    query = "&".join(q for q in (query, urlencode(pairs, doseq=True)) if q)
+    return target + ("?" + query if query else "")
+
+
+class HttpTransport(object):
+    """HTTPS to one VRM on keep-alive connections (one per thread), with Python's own http.client.
+
+    A connection the VRM closed while idle is noticed before it is used again and replaced.
+    """
+
+    def __init__(self, host, port, validate_certs=True, ca_path=None, proxy_url=None, timeout=60, headers=None):
+        self.host = host.strip("[]")
+        self.port = port
+        self.timeout = timeout
+        self.headers = dict(headers or {})
+        self.context = _tls_context(validate_certs, ca_path)
+        self.proxy = _proxy_for(self.host, proxy_url)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open = set()
+
+    def _connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and conn.sock is not None:
+            # Readable while idle means the VRM closed it (or sent something unasked): start afresh.
+            readable = select.select([conn.sock], [], [], 0)[0]
+            if readable:
+                self.close()
+                conn = None
+        if conn is None:
+            if self.proxy:
+                conn = http.client.HTTPSConnection(self.proxy[0], self.proxy[1], timeout=self.timeout,
+                                                   context=self.context)
+                conn.set_tunnel(self.host, self.port, headers=self.proxy[2])
+            else:
+                conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self.context)
+            self._local.conn = conn
+            with self._lock:
+                self._open.add(conn)
+        return conn
+
+    def close(self):
+        """Close this thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with self._lock:
+                self._open.discard(conn)
+            conn.close()
+
+    def close_all(self):
+        """Close the connections of every thread (the client is done)."""
+        with self._lock:
+            conns, self._open = list(self._open), set()
+        self._local.conn = None
+        for conn in conns:
+            conn.close()
+
+    def request(self, method, path, params=None, data=None, headers=None):
+        """Send one request and read the whole answer; raises OSError/HTTPException on transport failure."""
+        hdrs = dict(self.headers)
+        hdrs.update(headers or {})
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        conn = self._connection()
+        try:
+            conn.request(method, _target(path, params), body=body, headers=hdrs)
+            resp = conn.getresponse()
+            content = resp.read()
+        except BaseException:
+            self.close()
+            raise
+        if resp.will_close:
+            self.close()
+        return FcResponse(resp.status, resp.headers, content)
+
+
 class FcClient(object):
     """A keep-alive session to one VRM.
 
@@ -50,8 +220,6 @@ class FcClient(object):
     def __init__(self, host, port=7443, username=None, password=None, token=None, validate_certs=True,
                  ca_path=None, proxy_url=None, api_timeout=60, log_file=None, check_mode=False,
                  user_type="2", api_version="8.0", retries=4, backoff=0.5):
-        if not HAS_REQUESTS:
-            raise FcError("The Python library requests is required.")
         if not host:
             raise FcError("No VRM host given: set the host option or FC_HOST.")
         if not token and not (username and password):
@@ -78,21 +246,10 @@ class FcClient(object):
         self.log_file = log_file
         self.request_count = 0
         self.relogins = 0
-        self.session = requests.Session()
-        # Passed on every request: a session-level value alone loses to REQUESTS_CA_BUNDLE.
-        self.verify = (ca_path or True) if validate_certs else False
-        self.session.verify = self.verify
-        if proxy_url:
-            self.session.proxies = {"http": proxy_url, "https": proxy_url}
-        self.session.trust_env = not proxy_url
-        self.session.headers.update({"Accept": ACCEPT % api_version, "Content-Type": CONTENT_TYPE,
-                                     "Accept-Language": "en_US"})
-        if not validate_certs:
-            try:
-                import urllib3
-                urllib3.disable_warnings()
-            except ImportError:  # pragma: no cover
-                pass
+        self.transport = HttpTransport(host, port, validate_certs=validate_certs, ca_path=ca_path,
+                                       proxy_url=proxy_url, timeout=self.api_timeout,
+                                       headers={"Accept": ACCEPT % api_version, "Content-Type": CONTENT_TYPE,
+                                                "Accept-Language": "en_US"})
 
     # -- logging -------------------------------------------------------------------------------
     def _log(self, method, path, params, body, status, elapsed, headers=None):
@@ -133,22 +290,21 @@ class FcClient(object):
         return token
 
     def logout(self):
-        """Log out a session this client opened (a given token is left alone)."""
-        if not self.token or not self.own_token:
-            return
-        try:
-            self._send("DELETE", "/service/session", auth=True, allow_write=True)
-        except (FcError, requests.RequestException):
-            pass
-        self.token = None
-        self.own_token = False
+        """Log out a session this client opened (a given token is left alone); close the connections."""
+        if self.token and self.own_token:
+            try:
+                self._send("DELETE", "/service/session", auth=True, allow_write=True)
+            except FcError:
+                pass
+            self.token = None
+            self.own_token = False
+        self.transport.close_all()
 
     # -- requests ------------------------------------------------------------------------------
     def _send(self, method, path, params=None, body=None, headers=None, auth=True, allow_write=False):
         if self.check_mode and method not in SAFE_METHODS and not allow_write:
             raise FcError("Refusing %s %s in check mode (the module planned a write; this is a bug)." % (
                 method, path))
-        url = path if path.startswith("http") else self.base + path
         hdrs = dict(headers or {})
         if auth and self.token:
             hdrs["X-Auth-Token"] = self.token
@@ -159,17 +315,16 @@ class FcClient(object):
             start = time.time()
             try:
                 self.request_count += 1
-                resp = self.session.request(method, url, params=params, data=data, headers=hdrs,
-                                            timeout=self.api_timeout, verify=self.verify)
-            except requests.exceptions.SSLError as exc:
-                raise FcError("TLS verification of %s failed: %s. Give ca_path (FC_CA_PATH) with the VRM's CA, "
-                              "or validate_certs=false on a lab system." % (self.base, exc))
-            except (requests.ConnectionError, requests.Timeout) as exc:
+                resp = self.transport.request(method, path, params=params, data=data, headers=hdrs)
+            except ssl.SSLCertVerificationError as exc:
+                raise FcTlsError("TLS verification of %s failed: %s. Give ca_path (FC_CA_PATH) with the VRM's CA, "
+                                 "or validate_certs=false on a lab system." % (self.base, exc))
+            except (OSError, http.client.HTTPException) as exc:
                 self._log(method, path, params, body, None, time.time() - start, hdrs)
                 if method in SAFE_METHODS and attempt <= self.retries:
                     self._sleep(attempt)
                     continue
-                raise FcError("Cannot reach the VRM at %s: %s" % (self.base, exc))
+                raise FcError("Cannot reach the VRM at %s: %s" % (self.base, _describe(exc)))
             self._log(method, path, params, body, resp.status_code, time.time() - start, hdrs)
             if resp.status_code in RETRY_STATUSES and method in SAFE_METHODS and attempt <= self.retries:
                 self._sleep(attempt)

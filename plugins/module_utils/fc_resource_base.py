@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_argspec import connection_spec, wait_spec
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import (
-    FcClient, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import resolve_site
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer
@@ -31,8 +30,6 @@ class FcModule(object):
             spec.update(wait_spec())
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._client = None

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusioncompute.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An in-memory fake of the VRM REST API for unit tests, plugged in place of requests' transport.
+"""An in-memory fake of the VRM REST API for unit tests, plugged in place of the client's HTTP transport.
 
 It records every request so tests can assert on what the collection sent, and can inject 503
 bursts and token expiry. Integration tests use vrmsim; this fake keeps units fast and offline.
@@ -62,14 +62,14 @@ class FakeVrm(object):
         return {"taskUrn": t["urn"], "taskUri": t["uri"]}
 
     # -- the transport ------------------------------------------------------------------------
-    def __call__(self, session, method, url, params=None, data=None, headers=None, **kwargs):
+    def __call__(self, transport, method, url, params=None, data=None, headers=None):
         split = urlsplit(url)
         path = split.path
         query = dict(params or {})
         query.update({k: v[0] for k, v in parse_qs(split.query).items()})
         body = json.loads(data) if data else None
         self.requests.append((method, path, query, body))
-        headers = dict(session.headers, **(headers or {}))
+        headers = dict(transport.headers, **(headers or {}))
         if path == "/service/session":
             if method == "POST":
                 self.logins += 1
@@ -119,11 +119,11 @@ class FakeVrm(object):
 
 
 def install(monkeypatch, fake=None):
-    """Route every requests.Session.request through a FakeVrm; return it."""
-    import requests
+    """Route every request of the client's transport through a FakeVrm; return it."""
+    from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import HttpTransport
     fake = fake or FakeVrm()
 
-    def request(session, method, url, **kwargs):
-        return fake(session, method, url, **kwargs)
-    monkeypatch.setattr(requests.Session, "request", request)
+    def request(transport, method, url, **kwargs):
+        return fake(transport, method, url, **kwargs)
+    monkeypatch.setattr(HttpTransport, "request", request)
     return fake
