@@ -61,15 +61,24 @@ class FcResponse(object):
         return json.loads(self.content.decode("utf-8"))
 
 
-def _describe(exc):
+def _describe(exc, timeout):
     """A transport exception as a sentence (some, such as a bare timeout, have an empty text)."""
     if isinstance(exc, socket.timeout):
-        return "no answer within the api_timeout"
+        return "no answer within the api_timeout of %s seconds" % timeout
     return str(exc) or exc.__class__.__name__
 
 
+def _closed_while_idle(sock):
+    """True when an idle keep-alive socket has something to read: the peer closed it (or misbehaves)."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
+
+
 class FcTlsError(FcError):
-    """The TLS handshake with the VRM failed (certificate not trusted, name mismatch, protocol)."""
+    """The VRM's certificate was not accepted (not signed by a trusted CA, or issued for another name)."""
 
 
 def _tls_context(validate_certs, ca_path):
@@ -158,9 +167,7 @@ class HttpTransport(object):
     def _connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is not None and conn.sock is not None:
-            # Readable while idle means the VRM closed it (or sent something unasked): start afresh.
-            readable = select.select([conn.sock], [], [], 0)[0]
-            if readable:
+            if _closed_while_idle(conn.sock):
                 self.close()
                 conn = None
         if conn is None:
@@ -324,7 +331,7 @@ class FcClient(object):
                 if method in SAFE_METHODS and attempt <= self.retries:
                     self._sleep(attempt)
                     continue
-                raise FcError("Cannot reach the VRM at %s: %s" % (self.base, _describe(exc)))
+                raise FcError("Cannot reach the VRM at %s: %s" % (self.base, _describe(exc, self.api_timeout)))
             self._log(method, path, params, body, resp.status_code, time.time() - start, hdrs)
             if resp.status_code in RETRY_STATUSES and method in SAFE_METHODS and attempt <= self.retries:
                 self._sleep(attempt)
