@@ -11,7 +11,8 @@ class ModuleDocFragment(object):
 options:
   host:
     description:
-      - Address (name or IP) of the VRM.
+      - Address (name or IP) of the VRM, without C(https://) or a port; an IPv6 address may be given with or
+        without brackets.
       - If not set, the value of the E(FC_HOST) environment variable is used.
     type: str
   port:

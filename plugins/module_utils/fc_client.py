@@ -234,6 +234,8 @@ class FcClient(object):
         if "://" in host or "/" in host:
             raise FcError("host %r must be a VRM address or name alone, without https:// or a path "
                           "(the port goes in the port option)." % host)
+        if any(c.isspace() for c in host):
+            raise FcError("host %r contains white space; give the VRM's address or name alone." % host)
         port = int(port or 7443)
         if not 1 <= port <= 65535:
             raise FcError("port %d is not a TCP port (1-65535); the VRM REST API listens on 7443." % port)

@@ -1,6 +1,10 @@
 """Persistence: restart restores objects and in-flight tasks; kill -9 loses no acknowledged change."""
 
 import signal
+import subprocess
+import sys
+
+from conftest import SIM_DIR
 
 
 def test_restart_restores_objects_and_inflight_tasks(proc_factory, tmp_path):
@@ -48,3 +52,15 @@ def test_token_survives_restart(proc_factory, tmp_path):
     q = proc_factory(state)
     q.client.token = c.token
     assert q.client.get("/service/sites").status_code == 200
+
+
+def test_listens_on_ipv6_and_names_a_bad_listen_address(proc_factory, tmp_path):
+    p = proc_factory(str(tmp_path / "v6"), extra=("--listen", "[::1]:0"))
+    assert p.ready["url"] == "https://[::1]:%d" % p.ready["port"]
+    assert p.client.login().status_code == 200
+    assert p.client.req("GET", "/service/sites").json()["sites"][0]["urn"] == "urn:sites:4D6B0918"
+    for bad, text in (("127.0.0.1:http", "--listen wants HOST:PORT"), ("127.0.0.1:70000", "--listen wants HOST:PORT"),
+                      ("192.0.2.1:0", "cannot listen on 192.0.2.1:0")):
+        out = subprocess.run([sys.executable, "-m", "vrmsim", "serve", "--state-dir", str(tmp_path / "bad"),
+                              "--listen", bad], cwd=SIM_DIR, capture_output=True, text=True, timeout=60)
+        assert out.returncode != 0 and text in out.stderr and "Traceback" not in out.stderr, out.stderr

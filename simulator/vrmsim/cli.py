@@ -37,6 +37,9 @@ def serve(args):
     os.makedirs(args.state_dir, exist_ok=True)
     host, _, port = args.listen.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or int(port) > 65535:
+        raise SystemExit("vrmsim: --listen wants HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for any free one), "
+                         "not %r" % args.listen)
     ctx = None
     ca_file = None
     if not args.plain_http:
@@ -51,7 +54,10 @@ def serve(args):
         ca_file, cert_file, key_file = certs.ensure(args.state_dir, tuple(names), tuple(addresses))
         ctx = make_ssl_context(cert_file, key_file)
     engine = build_engine(args)
-    server = Server((host, int(port)), engine, ctx)
+    try:
+        server = Server((host, int(port)), engine, ctx)
+    except OSError as exc:
+        raise SystemExit("vrmsim: cannot listen on %s: %s" % (args.listen, exc.strerror or exc))
     real_port = server.server_address[1]
     scheme = "http" if args.plain_http else "https"
     url_host = "[%s]" % host if ":" in host else host

@@ -23,6 +23,8 @@ class Server(ThreadingHTTPServer):
     def __init__(self, addr, engine, ssl_context=None):
         self.engine = engine
         self.ssl_context = ssl_context
+        # an instance attribute, read by TCPServer when it creates the socket: IPv6 for an IPv6 address
+        self.address_family = socket.AF_INET6 if ":" in addr[0] else socket.AF_INET
         super().__init__(addr, Handler)
 
     def get_request(self):

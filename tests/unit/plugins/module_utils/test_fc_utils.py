@@ -54,6 +54,7 @@ def test_redaction_and_log_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize("kwargs, text", [
     ({"host": "https://vrm.example.com"}, "without https://"),
     ({"host": "vrm.example.com/service"}, "without https://"),
+    ({"host": "vrm example.com"}, "contains white space"),
     ({"host": "vrm", "port": 99999}, "not a TCP port"),
     ({"host": "vrm", "port": -1}, "not a TCP port"),
     ({"host": "vrm", "api_timeout": 0}, "api_timeout must be a positive"),
