@@ -64,3 +64,9 @@ def test_listens_on_ipv6_and_names_a_bad_listen_address(proc_factory, tmp_path):
         out = subprocess.run([sys.executable, "-m", "vrmsim", "serve", "--state-dir", str(tmp_path / "bad"),
                               "--listen", bad], cwd=SIM_DIR, capture_output=True, text=True, timeout=60)
         assert out.returncode != 0 and text in out.stderr and "Traceback" not in out.stderr, out.stderr
+    for args, text in ((["--seed", "scale"], "invalid choice"), (["--vms", "-5"], "0 or more"),
+                       (["--latency-ms", "nan"], "0 or more"), (["--time-scale", "0"], "above 0")):
+        out = subprocess.run([sys.executable, "-m", "vrmsim", "serve", "--state-dir", str(tmp_path / "bad"),
+                              "--listen", "127.0.0.1:0"] + args, cwd=SIM_DIR, capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode != 0 and text in out.stderr and "Traceback" not in out.stderr, out.stderr

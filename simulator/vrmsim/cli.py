@@ -134,24 +134,48 @@ def coverage(args):
     return 0
 
 
+def _count(text):
+    """argparse type: a whole number, zero or more."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("%s is negative; give 0 or more" % text)
+    return value
+
+
+def _non_negative(text):
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("%s is not a number of 0 or more" % text)
+    return value
+
+
+def _positive(text):
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("%s is not a number above 0" % text)
+    return value
+
+
 def main(argv=None):
+    from vrmsim.seeds import SEEDS
     parser = argparse.ArgumentParser(prog="vrmsim", description="Huawei FusionCompute VRM simulator")
     sub = parser.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve", help="run the simulator")
     s.add_argument("--state-dir", required=True, help="directory for the SQLite state and certificates")
     s.add_argument("--listen", default="127.0.0.1:7443", help="HOST:PORT (port 0 = any free port)")
-    s.add_argument("--seed", default="demo", help="seed for an empty state: empty, demo or scale")
-    s.add_argument("--vms", type=int, default=0, help="extra generated VMs (scale generator)")
-    s.add_argument("--hosts", type=int, default=0, help="extra generated hosts (scale generator)")
+    s.add_argument("--seed", default="demo", choices=SEEDS,
+                   help="what an empty state starts with (default demo); --vms and --hosts add to it")
+    s.add_argument("--vms", type=_count, default=0, help="extra generated VMs (scale generator)")
+    s.add_argument("--hosts", type=_count, default=0, help="extra generated hosts (scale generator)")
     s.add_argument("--time-mode", default="instant", choices=["instant", "timed", "manual"])
-    s.add_argument("--time-scale", type=float, default=1.0, help="virtual seconds per real second (timed)")
+    s.add_argument("--time-scale", type=_positive, default=1.0, help="virtual seconds per real second (timed)")
     s.add_argument("--ready-file", help="write the ready line to this file too")
     s.add_argument("--username", default="admin")
     s.add_argument("--password", default="Vrmsim@123")
     s.add_argument("--plain-http", action="store_true", help="serve HTTP instead of HTTPS (port 7070 style)")
     s.add_argument("--no-host-probe", action="store_true",
                    help="do not check that an added host answers on TCP port 22")
-    s.add_argument("--latency-ms", type=float, default=0.0,
+    s.add_argument("--latency-ms", type=_non_negative, default=0.0,
                    help="answer every VRM request this many milliseconds late (a network and a real VRM "
                         "between client and server; default 0)")
     s.add_argument("--probe-netns", help="check added hosts from inside this network namespace (test hosts)")
