@@ -20,8 +20,9 @@ HOST:PORT in the controller's namespace; ``down`` stops it.
 A host named ``NAME:systemd`` boots systemd instead: systemd runs as PID 1 of
 its own PID, mount, UTS and IPC namespaces (inside the host's network
 namespace), with ``/sys`` and ``/proc/sys`` read-only and the units that would
-touch the machine (udev, sysctl, kernel modules, consoles, the NFS server)
-masked; its ssh.service is what Ansible reaches. That is how the roles'
+touch the machine (udev, sysctl, kernel modules, consoles, clock, firewall)
+masked, and the NFS server's units left to the roles to start; its
+ssh.service is what Ansible reaches. That is how the roles'
 systemd code paths are tested without containers.
 
 ``up`` writes ``DIR/hosts.json`` (names, addresses, namespaces, pids) and an
@@ -223,9 +224,11 @@ MASKED_UNITS = (
     "systemd-udev-trigger.service", "systemd-udev-settle.service", "systemd-sysctl.service",
     "systemd-modules-load.service", "systemd-binfmt.service", "proc-sys-fs-binfmt_misc.automount",
     "systemd-remount-fs.service", "systemd-timesyncd.service", "getty@tty1.service", "console-getty.service",
-    "getty.target", "nfs-ganesha.service", "nfs-ganesha-lock.service", "rpcbind.service", "rpcbind.socket",
-    "rpc-statd-notify.service", "run-rpc_pipefs.mount", "chrony.service", "nftables.service",
+    "getty.target", "run-rpc_pipefs.mount", "chrony.service", "nftables.service",
 )
+# Installed and enabled in the image, but not started at boot: the user-space NFS server (ganesha, rpcbind and
+# statd run inside the host's namespaces and touch nothing of the machine) is for the imgs role to start.
+NOT_AT_BOOT = ("nfs-ganesha.service", "rpcbind.service", "rpcbind.socket")
 
 
 def boot_systemd(namespace, root):
@@ -236,6 +239,12 @@ def boot_systemd(namespace, root):
         link = os.path.join(unit_dir, unit)
         if not os.path.lexists(link):
             os.symlink("/dev/null", link)
+    for wants in os.listdir(unit_dir):
+        if wants.endswith(".wants"):
+            for unit in NOT_AT_BOOT:
+                link = os.path.join(unit_dir, wants, unit)
+                if os.path.lexists(link):
+                    os.unlink(link)
     script = " && ".join((
         "mount --make-rprivate /",
         "mount -t proc proc {r}/proc",

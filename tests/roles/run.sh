@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The role scenario: real Debian test hosts (chroots with sshd in their own network namespaces, see
-# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes, 1 image store and 2 nova-compute
-# nodes, which reach vrmsim through a relay on the hub address: nova1 installs nova 34 into a virtualenv from a
+# hacking/testhosts.py) plus vrmsim play a site of 1 VRM node, 3 CNA nodes, 2 image stores and 2 nova-compute
+# nodes, which reach vrmsim through a relay on the hub address. imgs1 runs ganesha without systemd, imgs2 boots
+# systemd and runs it as nfs-ganesha.service; each registers its own datastore and template. nova1 installs
+# nova 34 into a virtualenv from a
 # wheelhouse and runs it with start-stop-daemon (no systemd there), nova2 boots systemd as its PID 1, takes
 # Debian 12's nova packages (nova_compute_install_method: package; the packages are in the test hosts' image,
 # as the hosts have no route to a mirror) and runs nova-compute as a systemd service.
@@ -47,10 +49,10 @@ if [[ ! -f "$WHEELS/.complete" ]]; then
     touch "$WHEELS/.complete"
 fi
 
-"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 nova1 nova2:systemd || fail "test hosts did not start"
+"$PY" "$ROOT/hacking/testhosts.py" up --state "$STATE" vrm1 cna1 cna2 cna3 imgs1 imgs2:systemd nova1 nova2:systemd || fail "test hosts did not start"
 HUB="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["hub"])' "$STATE/hosts.json")"
 "$PY" "$ROOT/hacking/testhosts.py" inventory --state "$STATE" \
-    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1 --group nova=nova1,nova2 > "$WORK/inventory.json" \
+    --group vrm=vrm1 --group cna=cna1,cna2,cna3 --group imgs=imgs1,imgs2 --group nova=nova1,nova2 > "$WORK/inventory.json" \
     || fail "inventory"
 
 echo "--- vrmsim"
@@ -66,24 +68,31 @@ SIM_PORT="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"
 "$PY" "$ROOT/hacking/testhosts.py" forward --state "$STATE" --port "$FWD_PORT" --to "127.0.0.1:$SIM_PORT" \
     >"$WORK/forward.log" 2>&1 &
 
-"$PY" - "$WORK" "$STATE" "$SUBNET" "$FWD_PORT" "$WHEELS" <<'PYEOF' || fail "could not prepare the scenario"
+"$PY" - "$WORK" "$STATE" "$SUBNET" "$FWD_PORT" "$WHEELS" "$ROOT" <<'PYEOF' || fail "could not prepare the scenario"
 import json, sys, requests
 work, state = sys.argv[1], sys.argv[2]
 ready = json.load(open(work + "/ready.json"))
 hosts = {h["name"]: h["address"] for h in json.load(open(state + "/hosts.json"))["hosts"]}
 s = requests.Session(); s.verify = ready["ca_file"]; s.trust_env = False
-# the simulated storage network: the image store's export is reachable by the CNA nodes
-r = s.post(ready["url"] + "/_sim/nas_exports", json={"ip": hosts["imgs1"], "path": "/srv/fusioncompute/images",
-                                                    "capacity_gb": 500, "files": ["tiny.img"]})
-r.raise_for_status()
+# the simulated storage network: the image stores' exports are reachable by the CNA nodes
+for store in ("imgs1", "imgs2"):
+    r = s.post(ready["url"] + "/_sim/nas_exports", json={"ip": hosts[store], "path": "/srv/fusioncompute/images",
+                                                        "capacity_gb": 500, "files": ["tiny.img"]})
+    r.raise_for_status()
 api = {"vrm_api_host": "127.0.0.1", "vrm_api_port": ready["port"], "vrm_api_username": ready["username"],
        "vrm_api_password": ready["password"], "vrm_api_ca_path": ready["ca_file"]}
 for p in ("cna", "imgs", "nova_compute"):
     api.update({"%s_api_%s" % (p, k): v for k, v in (("host", "127.0.0.1"), ("port", ready["port"]),
                ("username", ready["username"]), ("password", ready["password"]), ("ca_path", ready["ca_file"]))})
 host_vars = {"vrm1": {"vrm_node_management_address": hosts["vrm1"]},
-             "imgs1": {"imgs_address": hosts["imgs1"],
-                       "imgs_datastore_hosts": [hosts[n] for n in ("cna1", "cna2", "cna3")]}}
+             **{store: {"imgs_address": hosts[store], "imgs_datastore_name": datastore,
+                        "imgs_datastore_hosts": [hosts[n] for n in ("cna1", "cna2", "cna3")],
+                        "imgs_images": [{"name": "tiny.img", "src": sys.argv[6] + "/tests/roles/files/tiny.img",
+                                         "checksum": "sha256:e10dd3414b91c578850c8f8812b488cfb3501c4b0998495c"
+                                                     "0a03115bb16337f6",
+                                         "template": {"name": template, "cluster": "cluster-a", "disk_gb": 10}}]}
+                # two image stores, each with its own datastore and a template of the same image file
+                for store, datastore, template in (("imgs1", "imgs", "tpl-tiny"), ("imgs2", "imgs2", "tpl-tiny2"))}}
 for n in ("cna1", "cna2", "cna3"):
     host_vars[n] = {"cna_management_address": hosts[n]}
 host_vars["nova1"] = {"nova_compute_fc_ip": sys.argv[3] + ".1", "nova_compute_fc_port": int(sys.argv[4]),
@@ -148,7 +157,7 @@ echo "--- 3. deploy again: no change"
 "${PLAY[@]}" > "$WORK/again.log" 2>&1 || { cat "$WORK/again.log"; fail "second deploy failed"; }
 if grep -E 'changed=[1-9]' "$WORK/again.log"; then
     grep -B3 -E '^changed:' "$WORK/again.log" | head -40
-    ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'tail -20 /var/log/ganesha.log; pgrep -a ganesha' 2>&1 | tail -25
+    ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'tail -20 /var/log/ganesha.log /var/log/ganesha/ganesha.log; ss -ltnp' 2>&1 | tail -40
     fail "the second deploy changed something"
 fi
 
@@ -170,20 +179,28 @@ assert len(dvs["hostPortSet"]) == 3 and {p["portName"] for p in dvs["hostPortSet
 pgs = {p["name"]: p for p in objs("portgroups")}
 assert pgs["pg-web"]["vlanId"] == 100 and pgs["pg-web"]["txLimit"] == 500, pgs
 assert pgs["pg-trunk"]["portType"] == 1 and pgs["pg-trunk"]["vlanRange"] == "200-210", pgs
-ds = [d for d in objs("datastores") if d["name"] == "imgs"][0]
-assert ds["storageType"] == "NAS" and len(ds["hosts"]) == 3, ds
-tpl = [v for v in objs("vms") if v["name"] == "tpl-tiny"][0]
-assert tpl["isTemplate"] and tpl["vmConfig"]["disks"][0]["datastoreName"] == "imgs", tpl
-imports = [t for t in objs("tasks") if t["type"] == "ImportTemplate" and t["entityUrn"] == tpl["urn"]]
-assert len(imports) == 1 and imports[0]["status"] == "success", imports
+for store, name, template in (("imgs1", "imgs", "tpl-tiny"), ("imgs2", "imgs2", "tpl-tiny2")):
+    ds = [d for d in objs("datastores") if d["name"] == name]
+    assert len(ds) == 1 and ds[0]["storageType"] == "NAS" and len(ds[0]["hosts"]) == 3, ds
+    tpl = [v for v in objs("vms") if v["name"] == template]
+    assert len(tpl) == 1 and tpl[0]["isTemplate"], tpl
+    assert tpl[0]["vmConfig"]["disks"][0]["datastoreName"] == name, tpl
+    imports = [t for t in objs("tasks") if t["type"] == "ImportTemplate" and t["entityUrn"] == tpl[0]["urn"]]
+    assert len(imports) == 1 and imports[0]["status"] == "success", imports
 print("vrmsim holds the site")
 PYEOF
 ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q " {{ inventory_hostname }}$" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
     > /dev/null || fail "CNA files are not as rendered"
 ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nameserver 10.77.0.1" /etc/resolv.conf' \
     > /dev/null || fail "VRM node files are not as rendered"
-ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -x ganesha.nfsd && ss -ltn | grep -q ":2049 " && ! grep -q "Could not create export" /var/log/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
-    > /dev/null || fail "the image store does not serve the export"
+# (chroot hosts share the machine's process list, so "this host's NFS server" is what listens in its network)
+ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'ss -ltn | grep -q ":2049 " && ! grep -qs "Could not create export" /var/log/ganesha.log /var/log/ganesha/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
+    > /dev/null || fail "an image store does not serve the export"
+ansible imgs1 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -F /run/ganesha.pid -x ganesha.nfsd' \
+    > /dev/null || fail "imgs1 does not run the ganesha the role started"
+# imgs2 (systemd): ganesha is the enabled, active nfs-ganesha.service, not a process the role started itself
+ansible imgs2 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'test "$(systemctl is-enabled nfs-ganesha) $(systemctl is-active nfs-ganesha)" = "enabled active" && test "$(ps -o comm= -p $(systemctl show -p MainPID --value nfs-ganesha))" = ganesha.nfsd && test ! -e /run/ganesha.pid' \
+    > /dev/null || fail "imgs2 does not run ganesha as its systemd service"
 
 "$PY" - "$WORK" <<'PYEOF' || fail "nova-compute on the nova node is not as deployed"
 import json, subprocess, sys, uuid
@@ -250,6 +267,7 @@ bad() {  # bad NAME EXTRA-VARS-JSON EXPECTED-TEXT
     grep -q "$3" "$WORK/bad-$1.log" || { tail -30 "$WORK/bad-$1.log"; fail "$1: not refused with '$3'"; }
 }
 bad vlan '{"vrm_dvs": [{"name": "dvs-a", "portgroups": [{"name": "pg-bad", "vlan_id": 5000}]}]}' "vlan_id must be 0-4094"
+bad imgsnames '{"imgs_datastore_name": "same"}' "would register the same name"
 bad dstype '{"vrm_datastores": [{"name": "x", "type": "iscsi", "hosts": []}]}' "value of type must be one of"
 bad clients '{"imgs_export_clients": ["10.0.0.0/24; Access_Type = RW"]}' "is not an address"
 bad cluster '{"cna_cluster": "no-such-cluster", "cna_planned_clusters": []}' "does not exist in VRM"
