@@ -5,4 +5,5 @@
 #   python3-nova, nova-common, python3-pip/-setuptools/-wheel   nova_compute_install_method package
 #   python3-placement, python3-pytest, python3-cryptography     the driver's tests on Debian's nova
 #   systemd, dbus          hosts started as NAME:systemd (systemd as their PID 1)
-export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt,python3-venv,python3-packaging,python3-nova,nova-common,python3-pip,python3-setuptools,python3-wheel,python3-placement,python3-pytest,python3-cryptography,systemd,dbus"
+#   nftables               the vrm and cna roles load their tables (each host has its own network namespace)
+export FC_TESTHOSTS_PACKAGES="nfs-ganesha,nfs-ganesha-vfs,python3-apt,python3-venv,python3-packaging,python3-nova,nova-common,python3-pip,python3-setuptools,python3-wheel,python3-placement,python3-pytest,python3-cryptography,systemd,dbus,nftables"

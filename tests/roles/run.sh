@@ -193,6 +193,12 @@ ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.s
     > /dev/null || fail "CNA files are not as rendered"
 ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nameserver 10.77.0.1" /etc/resolv.conf' \
     > /dev/null || fail "VRM node files are not as rendered"
+# the firewall tables are loaded, each in its node's own network namespace; loading a file again replaces its
+# table instead of adding the rules twice
+ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 't="inet fusioncompute_vrm"; nft list table $t | grep "tcp dport" | grep -q 7443 && nft -f /etc/nftables.d/fusioncompute-vrm.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
+    > /dev/null || fail "the VRM node's firewall table is not loaded once"
+ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 't="inet fusioncompute_cna"; nft list table $t | grep -q "tcp dport" && nft -f /etc/nftables.d/fusioncompute-cna.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
+    > /dev/null || fail "a CNA node's firewall table is not loaded once"
 # (chroot hosts share the machine's process list, so "this host's NFS server" is what listens in its network)
 ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'ss -ltn | grep -q ":2049 " && ! grep -qs "Could not create export" /var/log/ganesha.log /var/log/ganesha/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
     > /dev/null || fail "an image store does not serve the export"
