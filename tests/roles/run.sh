@@ -204,9 +204,11 @@ ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'ss -ltn | gr
     > /dev/null || fail "an image store does not serve the export"
 ansible imgs1 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -F /run/ganesha.pid -x ganesha.nfsd' \
     > /dev/null || fail "imgs1 does not run the ganesha the role started"
-# imgs2 (systemd): ganesha is the enabled, active nfs-ganesha.service, not a process the role started itself
-ansible imgs2 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'test "$(systemctl is-enabled nfs-ganesha) $(systemctl is-active nfs-ganesha)" = "enabled active" && test "$(ps -o comm= -p $(systemctl show -p MainPID --value nfs-ganesha))" = ganesha.nfsd && test ! -e /run/ganesha.pid' \
-    > /dev/null || fail "imgs2 does not run ganesha as its systemd service"
+# imgs2 (systemd): ganesha is the enabled, active nfs-ganesha.service (its process in the unit's control group;
+# systemd only guesses a MainPID for this forking unit), not a process the role started itself
+ansible imgs2 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'test "$(systemctl is-enabled nfs-ganesha) $(systemctl is-active nfs-ganesha)" = "enabled active" && p=$(pgrep -x ganesha.nfsd) && grep -q "/nfs-ganesha.service$" /proc/$p/cgroup && test ! -e /run/ganesha.pid' \
+    > /dev/null || { ansible imgs2 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'systemctl status nfs-ganesha --no-pager; pgrep -a ganesha; ls -la /run/ganesha* ; tail -20 /var/log/ganesha/ganesha.log' 2>&1 | tail -40
+                     fail "imgs2 does not run ganesha as its systemd service"; }
 
 "$PY" - "$WORK" <<'PYEOF' || fail "nova-compute on the nova node is not as deployed"
 import json, subprocess, sys, uuid
