@@ -139,6 +139,12 @@ host_files() {  # checksums of the files the roles manage, on every host
         2>/dev/null | sort
 }
 
+check_on() {  # check_on HOSTS SHELL-COMMAND FAILURE [DIAGNOSTICS]: the command must succeed on every host
+    ansible "$1" -i "$WORK/inventory.json" -m ansible.builtin.shell -a "$2" > /dev/null && return
+    if [[ -n "${4:-}" ]]; then ansible "$1" -i "$WORK/inventory.json" -m ansible.builtin.shell -a "$4" 2>&1 | tail -40; fi
+    fail "$3"
+}
+
 echo "--- 1. check mode before the first deploy"
 before_files="$(host_files)"
 mark="$(last_seq)"
@@ -189,26 +195,26 @@ for store, name, template in (("imgs1", "imgs", "tpl-tiny"), ("imgs2", "imgs2", 
     assert len(imports) == 1 and imports[0]["status"] == "success", imports
 print("vrmsim holds the site")
 PYEOF
-ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q " {{ inventory_hostname }}$" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
-    > /dev/null || fail "CNA files are not as rendered"
-ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nameserver 10.77.0.1" /etc/resolv.conf' \
-    > /dev/null || fail "VRM node files are not as rendered"
+check_on cna 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q " {{ inventory_hostname }}$" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
+    "CNA files are not as rendered"
+check_on vrm 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nameserver 10.77.0.1" /etc/resolv.conf' \
+    "VRM node files are not as rendered"
 # the firewall tables are loaded, each in its node's own network namespace; loading a file again replaces its
 # table instead of adding the rules twice
-ansible vrm -i "$WORK/inventory.json" -m ansible.builtin.shell -a 't="inet fusioncompute_vrm"; nft list table $t | grep "tcp dport" | grep -q 7443 && nft -f /etc/nftables.d/fusioncompute-vrm.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
-    > /dev/null || fail "the VRM node's firewall table is not loaded once"
-ansible cna -i "$WORK/inventory.json" -m ansible.builtin.shell -a 't="inet fusioncompute_cna"; nft list table $t | grep -q "tcp dport" && nft -f /etc/nftables.d/fusioncompute-cna.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
-    > /dev/null || fail "a CNA node's firewall table is not loaded once"
+check_on vrm 't="inet fusioncompute_vrm"; nft list table $t | grep "tcp dport" | grep -q 7443 && nft -f /etc/nftables.d/fusioncompute-vrm.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
+    "the VRM node's firewall table is not loaded once"
+check_on cna 't="inet fusioncompute_cna"; nft list table $t | grep -q "tcp dport" && nft -f /etc/nftables.d/fusioncompute-cna.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
+    "a CNA node's firewall table is not loaded once"
 # (chroot hosts share the machine's process list, so "this host's NFS server" is what listens in its network)
-ansible imgs -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'ss -ltn | grep -q ":2049 " && ! grep -qs "Could not create export" /var/log/ganesha.log /var/log/ganesha/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
-    > /dev/null || fail "an image store does not serve the export"
-ansible imgs1 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'pgrep -F /run/ganesha.pid -x ganesha.nfsd' \
-    > /dev/null || fail "imgs1 does not run the ganesha the role started"
+check_on imgs 'ss -ltn | grep -q ":2049 " && ! grep -qs "Could not create export" /var/log/ganesha.log /var/log/ganesha/ganesha.log && grep -q /srv/fusioncompute/images /etc/ganesha/ganesha.conf && sha256sum /srv/fusioncompute/images/tiny.img' \
+    "an image store does not serve the export"
+check_on imgs1 'pgrep -F /run/ganesha.pid -x ganesha.nfsd' \
+    "imgs1 does not run the ganesha the role started"
 # imgs2 (systemd): ganesha is the enabled, active nfs-ganesha.service (its process in the unit's control group;
 # systemd only guesses a MainPID for this forking unit), not a process the role started itself
-ansible imgs2 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'test "$(systemctl is-enabled nfs-ganesha) $(systemctl is-active nfs-ganesha)" = "enabled active" && p=$(pgrep -x ganesha.nfsd) && grep -q "/nfs-ganesha.service$" /proc/$p/cgroup && test ! -e /run/ganesha.pid' \
-    > /dev/null || { ansible imgs2 -i "$WORK/inventory.json" -m ansible.builtin.shell -a 'systemctl status nfs-ganesha --no-pager; pgrep -a ganesha; ls -la /run/ganesha* ; tail -20 /var/log/ganesha/ganesha.log' 2>&1 | tail -40
-                     fail "imgs2 does not run ganesha as its systemd service"; }
+check_on imgs2 'test "$(systemctl is-enabled nfs-ganesha) $(systemctl is-active nfs-ganesha)" = "enabled active" && p=$(pgrep -x ganesha.nfsd) && grep -q "/nfs-ganesha.service$" /proc/$p/cgroup && test ! -e /run/ganesha.pid' \
+    "imgs2 does not run ganesha as its systemd service" \
+    'systemctl status nfs-ganesha --no-pager; pgrep -a ganesha; ls -la /run/ganesha* ; tail -20 /var/log/ganesha/ganesha.log'
 
 "$PY" - "$WORK" <<'PYEOF' || fail "nova-compute on the nova node is not as deployed"
 import json, subprocess, sys, uuid
