@@ -2,6 +2,7 @@
 
 import pytest
 
+from vrmsim import engine as engine_mod
 from vrmsim.vms import LIFECYCLE, REFUSALS
 
 
@@ -99,6 +100,26 @@ def test_list_answers_follow_every_change(sim):
     assert _listed(sim, urn)["status"] == "stopped"
     sim.wait(sim.ok("DELETE", ans["uri"]))
     assert not [v for v in sim.ok("GET", sim.site + "/vms")["vms"] if v["urn"] == urn]
+
+
+def test_filtered_lists_follow_every_change(sim):
+    """The VMs matching a list's filters are remembered between pages until the state changes."""
+    ans, _task = _blank(sim, "memo-a")
+
+    def stopped_urns():
+        return {v["urn"] for v in sim.ok("GET", sim.site + "/vms", params={
+            "limit": 100, "offset": 0, "status": "stopped", "isTemplate": "false"})["vms"]}
+    assert ans["urn"] in stopped_urns()
+    sim.wait(sim.ok("POST", ans["uri"] + "/action/start"))
+    assert ans["urn"] not in stopped_urns()
+    named = sim.ok("GET", sim.site + "/vms", params={"name": "memo-", "limit": 100, "offset": 0})
+    assert [v["urn"] for v in named["vms"]] == [ans["urn"]] and named["total"] == 1
+    sim.ok("PUT", ans["uri"], {"name": "other-a"})
+    assert sim.ok("GET", sim.site + "/vms", params={"name": "memo-", "limit": 100, "offset": 0})["total"] == 0
+    # Each distinct filter is a key; they do not pile up.
+    for i in range(3 * engine_mod.MEMO_KEYS):
+        sim.ok("GET", sim.site + "/vms", params={"name": "no-such-%d" % i, "limit": 1, "offset": 0})
+    assert len(sim.engine._memo) <= engine_mod.MEMO_KEYS
 
 
 def test_list_follows_tasks_finished_by_the_clock(manual_sim):

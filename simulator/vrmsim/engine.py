@@ -44,6 +44,7 @@ DURATIONS = {
     "ApplyDrsRecommendationTask": 25,
 }
 DEFAULT_DURATION = 5
+MEMO_KEYS = 256          # answers Engine.memo remembers at most; then it starts afresh
 
 
 def handler(name):
@@ -222,6 +223,8 @@ class Engine(object):
         if hit is not None and hit[0] == gen:
             return hit[1]
         val = fn(self)
+        if len(self._memo) >= MEMO_KEYS:   # keys are made from query strings: keep them bounded
+            self._memo.clear()
         self._memo[key] = (gen, val)
         return val
 

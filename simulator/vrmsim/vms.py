@@ -266,8 +266,10 @@ def list_vms(engine, req):
         checks.append(lambda vm: any(fuzzy(n.get("mac"), mac) for n in vm.data["vmConfig"]["nics"]))
     if scope:
         checks.append(lambda vm: _vm_in_scope(engine, vm, scope))
-    vms = engine.all("vms")
-    out = [vm for vm in vms if all(c(vm) for c in checks)] if checks else vms
+    # The matching VMs are remembered until the next change of state, so that paging through
+    # 10,000 VMs does not filter all of them again for every page.
+    key = ("list_vms", name, ip, mac, vm_id, desc, group, is_tpl, status, uuid, ext, scope, tuple(urns or ()))
+    out = engine.memo(key, lambda e: [vm for vm in e.all("vms") if all(c(vm) for c in checks)])
     res = page(out, req, "vms", all_when_absent=False, fallback_over_limit=True)
     if detail == 2:     # the full VM, whose runningTime follows the clock: not cached
         res["vms"] = [engine.render(v) for v in res["vms"]]
