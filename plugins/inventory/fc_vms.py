@@ -128,7 +128,7 @@ options:
     type: bool
     default: false
   max_workers:
-    description: Concurrent requests for the pages after the first.
+    description: Concurrent requests for the pages after the first (at least 1).
     type: int
     default: 4
   hostnames:
@@ -259,6 +259,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
+        self._check_options()
         cache_key = self.get_cache_key(path) + "_" + self._scope_digest()
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
@@ -273,6 +274,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if update_cache or (self.get_option("cache") and use_cache and cache_key not in self._cache):
             self._cache[cache_key] = records
         self._populate(records)
+
+    def _check_options(self):
+        """Refuse option values that cannot work, before any request."""
+        if self.get_option("max_workers") < 1:
+            raise AnsibleParserError("max_workers must be at least 1, not %d." % self.get_option("max_workers"))
+        self._networks = []
+        for n in self.get_option("ansible_host_networks") or []:
+            try:
+                self._networks.append(ipaddress.ip_network(n, strict=False))
+            except ValueError:
+                raise AnsibleParserError("ansible_host_networks: %r is not a network in CIDR form." % n)
 
     def _scope_digest(self):
         keys = ("host", "port", "sites", "clusters", "hosts", "status", "include_templates", "gather_details")
@@ -375,7 +387,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # meanwhile (VMs created while paging), the missing pages are fetched too.
         while done < total:
             offsets = list(range(done, total, PAGE))
-            with ThreadPoolExecutor(max_workers=max(1, self.get_option("max_workers"))) as pool:
+            with ThreadPoolExecutor(max_workers=self.get_option("max_workers")) as pool:
                 for chunk, seen_total in pool.map(page, offsets):
                     items += chunk
                     total = max(total, seen_total)
@@ -437,14 +449,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 continue
             if ip.version == version:
                 addrs.append(ip)
-        nets = []
-        for n in self.get_option("ansible_host_networks") or []:
-            try:
-                nets.append(ipaddress.ip_network(n, strict=False))
-            except ValueError:
-                raise AnsibleParserError("ansible_host_networks: %r is not a network in CIDR form." % n)
-        if nets:
-            for net in nets:
+        if self._networks:
+            for net in self._networks:
                 for ip in addrs:
                     if ip.version == net.version and ip in net:
                         return str(ip)

@@ -236,7 +236,7 @@ class FcClient(object):
                           "(the port goes in the port option)." % host)
         if any(c.isspace() for c in host):
             raise FcError("host %r contains white space; give the VRM's address or name alone." % host)
-        port = int(port or 7443)
+        port = 7443 if port in (None, "") else int(port)
         if not 1 <= port <= 65535:
             raise FcError("port %d is not a TCP port (1-65535); the VRM REST API listens on 7443." % port)
         if api_timeout is not None and api_timeout <= 0:

@@ -114,3 +114,17 @@ def test_duplicate_names_resolved_deterministically(monkeypatch, tmp_path):
     with pytest.raises(Exception) as exc:
         _parse(monkeypatch, fake, tmp_path, "strict: true\n")
     assert "vm-0001" in str(exc.value)
+
+
+@pytest.mark.parametrize("extra, words", [
+    ("ansible_host_networks: ['10.1.0.0/33']\n", "not a network in CIDR form"),
+    ("max_workers: 0\n", "max_workers must be at least 1"),
+    ("port: 0\n", "not a TCP port"),
+    ("api_timeout: -1\n", "api_timeout must be a positive number"),
+])
+def test_unusable_options_fail_before_any_request(monkeypatch, tmp_path, extra, words):
+    fake = VmVrm(3)
+    with pytest.raises(Exception) as exc:
+        _parse(monkeypatch, fake, tmp_path, extra)
+    assert words in str(exc.value)
+    assert fake.requests == []
