@@ -103,8 +103,10 @@ options:
     default: []
   status:
     description:
-      - Only VMs in this state (for example C(running) or C(stopped)); sent to VRM as the C(status) filter.
+      - Only VMs in this state; sent to VRM as the C(status) filter. VRM spells a paused VM C(pause).
     type: str
+    choices: [running, stopped, hibernated, pause, unknown, creating, migrating, starting, stopping, hibernating,
+              shutting-down, fault-resuming, recycling]
   include_templates:
     description: Include templates (VMs with C(isTemplate)); they are excluded by VRM's filter otherwise.
     type: bool
@@ -235,6 +237,10 @@ PAGE = 100
 DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_site", "fc_cluster", "fc_host",
                       "fc_ips", "fc_is_template", "fc_os_type")
 DETAIL_PROPERTIES = ("fc_nics", "fc_disks", "fc_cpu_count", "fc_memory_mb")
+ALL_PROPERTIES = ("fc_urn", "fc_uri", "fc_uuid", "fc_vm_id", "fc_name", "fc_description", "fc_status",
+                  "fc_is_template", "fc_site", "fc_site_urn", "fc_cluster", "fc_cluster_urn", "fc_host",
+                  "fc_host_urn", "fc_host_ip", "fc_os_type", "fc_os_version", "fc_create_time", "fc_ips", "fc_macs",
+                  "fc_nics", "fc_cpu_count", "fc_memory_mb", "fc_disks")
 _GROUP_BAD = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -258,8 +264,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- entry point -----------------------------------------------------------------------
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
-        self._check_options()
+        config = self._read_config_data(path)
+        self._check_options(path, config)
         cache_key = self.get_cache_key(path) + "_" + self._scope_digest()
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
@@ -275,8 +281,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._cache[cache_key] = records
         self._populate(records)
 
-    def _check_options(self):
-        """Refuse option values that cannot work, before any request."""
+    def _check_options(self, path, config):
+        """Refuse option values that cannot work, and misspelt option names, before any request."""
+        unknown = sorted(set(config) - set(self._options))
+        if unknown:
+            raise AnsibleParserError("%s: unknown option%s %s (see ansible-doc -t inventory %s)." % (
+                path, "s" if len(unknown) > 1 else "", ", ".join(unknown), self.NAME))
+        bad = sorted(set(self.get_option("properties") or []) - set(ALL_PROPERTIES) - {"all"})
+        if bad:
+            raise AnsibleParserError("properties: unknown host variable%s %s; known: %s, or all." % (
+                "s" if len(bad) > 1 else "", ", ".join(bad), ", ".join(ALL_PROPERTIES)))
         if self.get_option("max_workers") < 1:
             raise AnsibleParserError("max_workers must be at least 1, not %d." % self.get_option("max_workers"))
         self._networks = []

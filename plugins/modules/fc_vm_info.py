@@ -37,7 +37,8 @@ options:
   status:
     description: Only VMs in this VRM state.
     type: str
-    choices: [running, stopped, hibernated, pause, unknown, creating, migrating, starting, stopping]
+    choices: [running, stopped, hibernated, pause, unknown, creating, migrating, starting, stopping, hibernating,
+              shutting-down, fault-resuming, recycling]
   templates:
     description: V(true) lists only templates, V(false) only VMs; omit for both.
     type: bool
@@ -98,7 +99,8 @@ def main():
     fc = FcModule(dict(
         name=dict(type="str"), urn=dict(type="str"), cluster=dict(type="str"), cna_host=dict(type="str"),
         status=dict(type="str", choices=["running", "stopped", "hibernated", "pause", "unknown", "creating",
-                                         "migrating", "starting", "stopping"]),
+                                         "migrating", "starting", "stopping", "hibernating", "shutting-down",
+                                         "fault-resuming", "recycling"]),
         templates=dict(type="bool"), details=dict(type="bool", default=False),
         statistics=dict(type="bool", default=False),
     ))

@@ -121,6 +121,9 @@ def test_duplicate_names_resolved_deterministically(monkeypatch, tmp_path):
     ("max_workers: 0\n", "max_workers must be at least 1"),
     ("port: 0\n", "not a TCP port"),
     ("api_timeout: -1\n", "api_timeout must be a positive number"),
+    ("cluster: [c1]\n", "unknown option cluster"),
+    ("properties: [fc_name, fc_bogus]\n", "unknown host variable fc_bogus"),
+    ("status: Running\n", "Running"),
 ])
 def test_unusable_options_fail_before_any_request(monkeypatch, tmp_path, extra, words):
     fake = VmVrm(3)
