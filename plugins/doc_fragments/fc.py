@@ -66,7 +66,7 @@ options:
     type: str
   api_timeout:
     description:
-      - Seconds to wait for one HTTP answer from the VRM.
+      - Seconds to wait for one HTTP answer from the VRM (at least 1).
       - If not set, the value of the E(FC_API_TIMEOUT) environment variable is used.
     type: int
     default: 60
@@ -92,14 +92,14 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for the VRM tasks to finish. The module fails when a task is still running then;
-        the task itself keeps running on the VRM.
+      - Seconds to wait for the VRM tasks to finish (at least 1). The module fails when a task is still running
+        then; the task itself keeps running on the VRM.
     type: int
     default: 600
   poll_interval:
     description:
       - Longest pause, in seconds, between two polls of a task. Polling starts at 0.2 seconds and doubles up
-        to this value.
+        to this value (above 0).
     type: float
     default: 2.0
 """

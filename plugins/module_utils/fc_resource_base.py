@@ -31,11 +31,23 @@ class FcModule(object):
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         self.params = self.module.params
+        self._check_durations()
         self.check_mode = self.module.check_mode
         self._client = None
         self._site = None
         self.tasks = []
         self.warnings = []
+
+    def _check_durations(self):
+        """Time limits and poll intervals that cannot work fail before anything is sent."""
+        for name, value in sorted(self.params.items()):
+            if value is None or not (name == "timeout" or name.endswith("_timeout")) or isinstance(value, bool):
+                continue
+            if value < 1:
+                self.module.fail_json(msg="%s must be at least 1 second, not %s." % (name, value))
+        interval = self.params.get("poll_interval")
+        if interval is not None and interval <= 0:
+            self.module.fail_json(msg="poll_interval must be above 0 seconds, not %s." % interval)
 
     # -- connection --------------------------------------------------------------------------
     @property

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.fusioncompute.core.plugins.modules import fc_resource
 
 CREATE = {"path": "clusters", "name": "c1", "body": {"name": "c1", "description": "batch", "isEnableDrs": True}}
@@ -104,3 +106,15 @@ def test_raw_request_mode(vrm, run_module):
 def test_missing_credentials_fail_before_any_request(vrm, run_module):
     result, failed = run_module(fc_resource, dict(CREATE, username=None, password=None))
     assert failed and "username" in result["msg"] and vrm.requests == []
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("timeout", -3, "timeout must be at least 1 second, not -3."),
+    ("timeout", 0, "timeout must be at least 1 second, not 0."),
+    ("api_timeout", 0, "api_timeout must be at least 1 second, not 0."),
+    ("poll_interval", 0, "poll_interval must be above 0 seconds"),
+])
+def test_unusable_durations_fail_before_any_request(vrm, run_module, option, value, words):
+    result, failed = run_module(fc_resource, dict(CREATE, **{option: value}))
+    assert failed and words in result["msg"]
+    assert vrm.requests == []
