@@ -582,8 +582,9 @@ class Vm(Resource):
         source = None
         if p["template"]:
             source = fc_lookup.vm(self.fc, name=None if p["template"].startswith("urn:") else p["template"],
-                                  urn=p["template"] if p["template"].startswith("urn:") else None, templates=None,
-                                  required=True)
+                                  urn=p["template"] if p["template"].startswith("urn:") else None, templates=None)
+            if source is None:
+                raise FcError("Template %r not found." % p["template"])
             if not source.get("isTemplate"):
                 raise FcError("%s is a VM, not a template; use clone_from to clone a VM." % p["template"])
         elif p["clone_from"]:
