@@ -31,15 +31,19 @@ class FcModule(object):
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         self.params = self.module.params
-        self._check_durations()
+        self._check_values()
         self.check_mode = self.module.check_mode
         self._client = None
         self._site = None
         self.tasks = []
         self.warnings = []
 
-    def _check_durations(self):
-        """Time limits and poll intervals that cannot work fail before anything is sent."""
+    def _check_values(self):
+        """Empty names, and time limits or poll intervals that cannot work, fail before anything is sent."""
+        for name in ("name", "new_name"):
+            value = self.params.get(name)
+            if isinstance(value, str) and not value.strip():
+                self.module.fail_json(msg="%s must not be empty; VRM names are 1 to 256 characters." % name)
         for name, value in sorted(self.params.items()):
             if value is None or not (name == "timeout" or name.endswith("_timeout")) or isinstance(value, bool):
                 continue

@@ -113,8 +113,9 @@ def test_missing_credentials_fail_before_any_request(vrm, run_module):
     ("timeout", 0, "timeout must be at least 1 second, not 0."),
     ("api_timeout", 0, "api_timeout must be at least 1 second, not 0."),
     ("poll_interval", 0, "poll_interval must be above 0 seconds"),
+    ("name", " ", "name must not be empty"),
 ])
-def test_unusable_durations_fail_before_any_request(vrm, run_module, option, value, words):
+def test_unusable_values_fail_before_any_request(vrm, run_module, option, value, words):
     result, failed = run_module(fc_resource, dict(CREATE, **{option: value}))
     assert failed and words in result["msg"]
     assert vrm.requests == []
