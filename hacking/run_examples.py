@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Run every module's EXAMPLES, as they stand, against a fresh vrmsim (demo seed) each.
+"""Run every module's EXAMPLES, and the fc_vms inventory's, as they stand, against a fresh vrmsim (demo seed) each.
 
 The examples take their connection from FC_HOST, FC_PORT, FC_USERNAME, FC_PASSWORD and FC_CA_PATH,
 as the documentation says, so a copied example must run unchanged. Exit status 1 when one fails.
-Usage: hacking/run_examples.py [MODULE...]   (with the project's virtualenv first on PATH)
+Usage: hacking/run_examples.py [MODULE...|fc_vms]   (with the project's virtualenv first on PATH)
 """
 
 import ast
@@ -19,8 +19,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def examples(module):
-    with open(os.path.join(ROOT, "plugins", "modules", module + ".py"), encoding="utf-8") as handle:
+def examples(module, kind="modules"):
+    with open(os.path.join(ROOT, "plugins", kind, module + ".py"), encoding="utf-8") as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "EXAMPLES":
@@ -28,24 +28,30 @@ def examples(module):
     return None
 
 
+def vrmsim(tmp, name, *extra):
+    """Start a fresh vrmsim (demo seed); return the process and the environment that points at it."""
+    proc = subprocess.Popen([sys.executable, "-m", "vrmsim", "serve", "--state-dir", os.path.join(tmp, "state-" + name),
+                             "--listen", "127.0.0.1:0", "--seed", "demo"] + list(extra),
+                            cwd=os.path.join(ROOT, "simulator"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    ready = json.loads(proc.stdout.readline())
+    env = dict(os.environ, FC_HOST="127.0.0.1", FC_PORT=str(ready["port"]), FC_USERNAME=ready["username"],
+               FC_PASSWORD=ready["password"], FC_CA_PATH=ready["ca_file"],
+               ANSIBLE_COLLECTIONS_PATH=os.path.join(tmp, "collections"), ANSIBLE_LOCALHOST_WARNING="false",
+               ANSIBLE_INVENTORY_UNPARSED_WARNING="false", ANSIBLE_NOCOLOR="1")
+    return proc, env
+
+
 def run(module, tmp):
     text = examples(module)
     if not text or not yaml.safe_load(text):
         return False, "no EXAMPLES"
-    proc = subprocess.Popen([sys.executable, "-m", "vrmsim", "serve", "--state-dir", os.path.join(tmp, "state-" + module),
-                             "--listen", "127.0.0.1:0", "--seed", "demo"], cwd=os.path.join(ROOT, "simulator"),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc, env = vrmsim(tmp, module)
     try:
-        ready = json.loads(proc.stdout.readline())
         playbook = os.path.join(tmp, module + ".yml")
         with open(playbook, "w", encoding="utf-8") as handle:
             handle.write("- hosts: localhost\n  gather_facts: false\n  tasks:\n")
             for line in text.splitlines():
                 handle.write(("    " + line).rstrip() + "\n")
-        env = dict(os.environ, FC_HOST="127.0.0.1", FC_PORT=str(ready["port"]), FC_USERNAME=ready["username"],
-                   FC_PASSWORD=ready["password"], FC_CA_PATH=ready["ca_file"],
-                   ANSIBLE_COLLECTIONS_PATH=os.path.join(tmp, "collections"), ANSIBLE_LOCALHOST_WARNING="false",
-                   ANSIBLE_INVENTORY_UNPARSED_WARNING="false", ANSIBLE_NOCOLOR="1")
         out = subprocess.run(["ansible-playbook", playbook], env=env, capture_output=True, text=True)
         if out.returncode == 0:
             return True, ""
@@ -56,9 +62,32 @@ def run(module, tmp):
         proc.wait()
 
 
+def run_inventory(tmp):
+    """The inventory plugin's EXAMPLES as a configuration file, listed against vrmsim with 30 generated VMs."""
+    text = examples("fc_vms", "inventory")
+    if not text or not yaml.safe_load(text):
+        return False, "no EXAMPLES"
+    proc, env = vrmsim(tmp, "fc_vms", "--vms", "30")
+    try:
+        config = os.path.join(tmp, "example.fc_vms.yml")
+        with open(config, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        env.update(ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")
+        out = subprocess.run(["ansible-inventory", "-i", config, "--list"], env=env, capture_output=True, text=True)
+        if out.returncode:
+            return False, out.stderr.strip()[-800:]
+        listed = json.loads(out.stdout)
+        if not listed.get("_meta", {}).get("hostvars"):
+            return False, "the example listed no host"
+        return True, ""
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def main():
     wanted = sys.argv[1:] or sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules"))
-                                    if f.endswith(".py") and not f.startswith("_"))
+                                    if f.endswith(".py") and not f.startswith("_")) + ["fc_vms"]
     tmp = tempfile.mkdtemp(prefix="fc-examples-")
     failed = []
     try:
@@ -66,14 +95,14 @@ def main():
         os.makedirs(coll)
         os.symlink(ROOT, os.path.join(coll, "core"))
         for module in wanted:
-            ok, why = run(module, tmp)
+            ok, why = run_inventory(tmp) if module == "fc_vms" else run(module, tmp)
             print("%-4s %s" % ("ok" if ok else "FAIL", module), flush=True)
             if not ok:
                 failed.append(module)
                 print("     " + why.replace("\n", "\n     "))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d of %d modules' EXAMPLES ran as written" % (len(wanted) - len(failed), len(wanted)))
+    print("%d of %d plugins' EXAMPLES ran as written" % (len(wanted) - len(failed), len(wanted)))
     return 1 if failed else 0
 
 

@@ -5,7 +5,8 @@
 #   2. ansible-test sanity (offline pip bootstrap, --requirements)
 #   3. ansible-test units
 #   4. ansible-test integration against a vrmsim started here
-#   4b. every module's EXAMPLES, as written, against a fresh vrmsim each (hacking/run_examples.py)
+#   4b. every module's EXAMPLES and the inventory plugin's, as written, against a fresh vrmsim each
+#       (hacking/run_examples.py)
 #   5. ansible-lint on roles and playbooks
 #   6. the nova-compute driver's tests on nova 34 (nova_driver/run_tests.sh)
 #   6b. the same tests on Debian 12's packaged nova 26, in a test host (nova_driver/run_tests_debian.sh)
@@ -167,7 +168,7 @@ want simulator && stage "vrmsim pytest suite" run_simulator_tests
 want sanity && stage "ansible-test sanity" run_sanity
 want units && stage "ansible-test units" run_units
 want integration && stage "ansible-test integration (vrmsim)" run_integration
-want examples && stage "module EXAMPLES against vrmsim" "$PY" "$ROOT/hacking/run_examples.py"
+want examples && stage "module and inventory EXAMPLES against vrmsim" "$PY" "$ROOT/hacking/run_examples.py"
 want lint && stage "ansible-lint" run_lint
 want nova && stage "nova-compute driver" run_nova
 want nova-debian && stage "nova-compute driver on Debian's nova" env PYTHON="$PY" "$ROOT/nova_driver/run_tests_debian.sh"
