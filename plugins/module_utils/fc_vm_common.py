@@ -13,6 +13,16 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 # VRM VM status -> the power_state the modules speak.
 POWER_STATES = {"running": "powered-on", "stopped": "powered-off", "hibernated": "suspended", "pause": "paused"}
 BUSES = {"virtio": "VIRTIO", "scsi": "SCSI", "ide": "IDE"}
+# The largest disk any VRM storage type takes (255 TB on advanced SAN v3, vrm-api.md); the smaller limits of
+# the other storage types are VRM's to enforce.
+MAX_DISK_GB = 255 * 1024
+
+
+def check_disk_size(size_gb, option):
+    """Refuse a disk size no VRM storage accepts, before anything is sent."""
+    if size_gb is not None and not 1 <= size_gb <= MAX_DISK_GB:
+        raise FcError("%s must be between 1 and %d GB (255 TB, the most any VRM storage type takes), not %s." % (
+            option, MAX_DISK_GB, size_gb))
 
 
 def power_state(vm):

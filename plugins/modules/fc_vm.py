@@ -165,7 +165,7 @@ options:
     elements: dict
     suboptions:
       size_gb:
-        description: Size in GB.
+        description: Size in GB, 1 to 261120 (255 TB; the datastore's storage type may allow less).
         type: int
         required: true
       datastore:
@@ -388,7 +388,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, vm_view, wait_for_ip
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, check_disk_size, vm_view, wait_for_ip
 
 CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservation": "reservation",
             "limit": "limit", "weight": "weight"}
@@ -444,8 +444,7 @@ class Vm(Resource):
         if mem.get("size_mb") is not None and not 128 <= mem["size_mb"] <= 4194304:
             raise FcError("memory.size_mb must be between 128 and 4194304.")
         for d in p["disks"] or []:
-            if d["size_gb"] < 1:
-                raise FcError("disks[].size_gb must be at least 1.")
+            check_disk_size(d["size_gb"], "disks[].size_gb")
         for n in p["customization"] and p["customization"].get("nics") or []:
             if n.get("ip"):
                 try:

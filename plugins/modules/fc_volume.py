@@ -36,7 +36,9 @@ options:
     choices: [present, absent]
     default: present
   size_gb:
-    description: Size in GB. A larger size grows the volume; a smaller one fails.
+    description:
+      - Size in GB, 1 to 261120 (255 TB; the datastore's storage type may allow less). A larger size grows the
+        volume; a smaller one fails.
     type: int
   datastore:
     description: Datastore (name or URN) of a new volume.
@@ -93,7 +95,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, check_disk_size
 
 
 class Volume(Resource):
@@ -108,8 +110,7 @@ class Volume(Resource):
         p = self.params
         if not p["name"] and not p["urn"]:
             raise FcError("Give name or urn.")
-        if p["size_gb"] is not None and p["size_gb"] < 1:
-            raise FcError("size_gb must be at least 1.")
+        check_disk_size(p["size_gb"], "size_gb")
 
     def find(self):
         p = self.params
