@@ -104,6 +104,35 @@ def test_bad_fault_rules_are_refused(sim):
     assert r.status_code == 400
     r = sim.http.post(sim.url + "/_sim/faults", json={"path": "([", "action": {"type": "drop"}})
     assert r.status_code == 400
+    # Fields that would only fail later, on every request matched against the rule, are refused up front.
+    for rule, words in (
+            ({"probability": "often", "action": {"type": "drop"}}, "probability"),
+            ({"probability": 2, "action": {"type": "drop"}}, "probability"),
+            ({"count": "twice", "action": {"type": "drop"}}, "count"),
+            ({"count": 0, "action": {"type": "drop"}}, "count"),
+            ({"path": 5, "action": {"type": "drop"}}, "path"),
+            ({"action": {"type": "error", "status": "teapot"}}, "action.status"),
+            ({"action": {"type": "error", "status": 200}}, "action.status"),
+            ({"action": {"type": "delay", "seconds": "long"}}, "action.seconds"),
+            ({"action": {"type": "task_fail", "at_progress": 150}}, "action.at_progress"),
+            ({"action": {"type": "error", "errorCode": ["x"]}}, "action.errorCode")):
+        r = sim.http.post(sim.url + "/_sim/faults", json=rule)
+        assert r.status_code == 400 and words in r.json()["errorDes"], (rule, r.text)
+    assert sim.sim("GET", "/faults")["faults"] == []
+    assert sim.ok("GET", sim.site + "/clusters")["clusters"]
+
+
+def test_unusable_numbers_are_refused_not_crashed_on(sim):
+    """A number JSON can spell but Python cannot turn into an integer is a bad field, not a server error."""
+    cl = sim.find("clusters", "cluster-dev")
+    r = sim.http.post(sim.url + sim.site + "/vms", data='{"name": "inf", "location": "%s", "vmConfig": {"cpu": '
+                      '{"quantity": 1e400}, "memory": {"quantityMB": 1024}}, "osOptions": {"osType": "Linux", '
+                      '"osVersion": 10082}}' % cl["urn"],
+                      headers={"Content-Type": "application/json", "X-Auth-Token": sim.token})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    for seconds in ("-5", "NaN", "1e400", '"soon"'):
+        r = sim.http.post(sim.url + "/_sim/clock/advance", data='{"seconds": %s}' % seconds)
+        assert r.status_code == 400, (seconds, r.text)
 
 
 def test_nas_export_registration(sim):

@@ -78,7 +78,7 @@ def as_int(value, field, lo=None, hi=None, default=None, code="10000001"):
         raise VrmError(code, "The field %s must be an integer." % field)
     try:
         val = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):     # OverflowError: 1e400 decodes as infinity
         raise VrmError(code, "The field %s must be an integer." % field)
     if isinstance(value, float) and value != val:
         raise VrmError(code, "The field %s must be an integer." % field)

@@ -125,6 +125,8 @@ def _route(engine, method, path, query, body):
                 seconds = float(body.get("seconds", 0))
             except (TypeError, ValueError):
                 return _err(400, "seconds must be a number.")
+            if not 0 <= seconds < float("inf"):     # the clock never runs back; NaN fails this too
+                return _err(400, "seconds must be a finite number of 0 or more.")
             engine.advance(seconds)
             return {"mode": engine.time_mode, "now": engine.now(), "scale": engine.time_scale}
     if head == "hosts" and len(parts) == 3 and method == "POST" and parts[2] in ("fail", "recover"):

@@ -70,6 +70,37 @@ def fmt_time(ts):
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts))
 
 
+def _check_fault_rule(rule):
+    """Refuse a fault rule whose fields would only fail later, on every request it is matched against."""
+    def bad(msg):
+        raise VrmError("10000001", "Fault rule: %s" % msg)
+
+    def number(value):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+            and abs(value) != float("inf")
+
+    def whole(value):
+        return isinstance(value, int) and not isinstance(value, bool)
+    for key in ("method", "path", "object"):
+        if rule.get(key) is not None and not isinstance(rule[key], str):
+            bad("%s must be a string." % key)
+    if "probability" in rule and not (number(rule["probability"]) and 0 <= rule["probability"] <= 1):
+        bad("probability must be a number from 0 to 1.")
+    if rule.get("count") is not None and not (whole(rule["count"]) and rule["count"] >= 1):
+        bad("count must be a whole number of 1 or more, or null for no limit.")
+    action = rule["action"]
+    if "status" in action and not (whole(action["status"]) and 400 <= action["status"] <= 599):
+        bad("action.status must be an HTTP error status (400-599).")
+    if "seconds" in action and not (number(action["seconds"]) and 0 <= action["seconds"] <= 3600):
+        bad("action.seconds must be a number from 0 to 3600.")
+    if "at_progress" in action and not (whole(action["at_progress"]) and 0 <= action["at_progress"] <= 99):
+        bad("action.at_progress must be a whole number from 0 to 99.")
+    for key in ("errorCode", "errorDes"):
+        value = action.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            bad("action.%s must be a string." % key)
+
+
 class Engine(object):
     def __init__(self, state_dir, time_mode="instant", time_scale=1.0, username="admin",
                  password="Vrmsim@123", host_probe=True):
@@ -380,6 +411,7 @@ class Engine(object):
         kind = rule["action"].get("type")
         if kind not in ("error", "delay", "drop", "task_fail", "task_hang", "token_expire"):
             raise VrmError("10000001", "Unknown fault action type %r." % kind)
+        _check_fault_rule(rule)
         try:
             re.compile(rule.get("path") or ".*")
         except re.error as exc:
