@@ -204,13 +204,15 @@ class Engine(object):
         return rec
 
     def get(self, urn, kind=None):
+        if not isinstance(urn, str):     # a list or object where a URN belongs: a bad request, not a crash
+            raise VrmError("10000001", "%s is not a URN." % json.dumps(urn))
         rec = self.store.get(urn)
         if rec is None or (kind is not None and rec.kind != kind):
             raise not_found(kind or (urn.split(":")[-2] if ":" in urn else "object"), urn)
         return rec
 
     def find(self, urn, kind=None):
-        rec = self.store.get(urn)
+        rec = self.store.get(urn) if isinstance(urn, str) else None
         if rec is None or (kind is not None and rec.kind != kind):
             return None
         return rec

@@ -342,7 +342,7 @@ def osversions(engine, req):
 
 
 def _os_valid(os_type, version):
-    fam = {"Linux": "linux", "Windows": "windows", "Other": "other"}.get(os_type)
+    fam = {"Linux": "linux", "Windows": "windows", "Other": "other"}.get(os_type) if isinstance(os_type, str) else None
     if fam is None:
         raise VrmError("10000001", "osOptions.osType must be Windows, Linux or Other.")
     if version is not None and version not in [i for i, _d, _b in OS_VERSIONS[fam]]:
@@ -352,24 +352,39 @@ def _os_valid(os_type, version):
 
 # -- create / clone / delete ------------------------------------------------------------------
 
+def _given(spec, key):
+    """A field counts as given unless it is absent, null or empty, as as_int reads it."""
+    return spec.get(key) not in (None, "")
+
+
+def _mac(value, field):
+    """A MAC address as VRM writes it (six hex pairs with colons), lower-cased; None when not given."""
+    mac = as_str(value, field, 0, 17)
+    if not mac:
+        return None
+    if not re.fullmatch(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}", mac):
+        raise VrmError("10000001", "The field %s must be a MAC address like 28:6e:d4:00:00:01, not %r." % (field, mac))
+    return mac.lower()
+
+
 def _validate_cpu(cpu, current=None):
     cpu = obj(cpu, "vmConfig.cpu")
     out = {}
-    if "quantity" in cpu:
+    if _given(cpu, "quantity"):
         out["quantity"] = as_int(cpu["quantity"], "cpu.quantity", 1, 255)
     q = out.get("quantity", (current or {}).get("quantity", 1))
-    if "coresPerSocket" in cpu:
+    if _given(cpu, "coresPerSocket"):
         out["coresPerSocket"] = as_int(cpu["coresPerSocket"], "cpu.coresPerSocket", 1, 255)
     cps = out.get("coresPerSocket", (current or {}).get("coresPerSocket", 1))
     if q % cps:
         raise VrmError("10000001", "cpu.coresPerSocket (%d) must divide cpu.quantity (%d)." % (cps, q))
-    if "reservation" in cpu:
+    if _given(cpu, "reservation"):
         out["reservation"] = as_int(cpu["reservation"], "cpu.reservation", 0, 10 ** 7)
-    if "limit" in cpu:
+    if _given(cpu, "limit"):
         out["limit"] = as_int(cpu["limit"], "cpu.limit", 0, 10 ** 7)
-    if "weight" in cpu:
+    if _given(cpu, "weight"):
         out["weight"] = as_int(cpu["weight"], "cpu.weight", 2, 255000)
-    if "cpuHotPlug" in cpu:
+    if _given(cpu, "cpuHotPlug"):
         out["cpuHotPlug"] = as_int(cpu["cpuHotPlug"], "cpu.cpuHotPlug", 0, 1)
     res = out.get("reservation", (current or {}).get("reservation", 0))
     lim = out.get("limit", (current or {}).get("limit", 0))
@@ -381,16 +396,16 @@ def _validate_cpu(cpu, current=None):
 def _validate_mem(mem, current=None):
     mem = obj(mem, "vmConfig.memory")
     out = {}
-    if "quantityMB" in mem:
+    if _given(mem, "quantityMB"):
         out["quantityMB"] = as_int(mem["quantityMB"], "memory.quantityMB", 128, 4194304)
     size = out.get("quantityMB", (current or {}).get("quantityMB", 1024))
-    if "reservation" in mem:
+    if _given(mem, "reservation"):
         out["reservation"] = as_int(mem["reservation"], "memory.reservation", 0, size)
-    if "weight" in mem:
+    if _given(mem, "weight"):
         out["weight"] = as_int(mem["weight"], "memory.weight", 1, 83886080)
-    if "limit" in mem:
+    if _given(mem, "limit"):
         out["limit"] = as_int(mem["limit"], "memory.limit", 0, 4194304)
-    if "memHotPlug" in mem:
+    if _given(mem, "memHotPlug"):
         out["memHotPlug"] = as_int(mem["memHotPlug"], "memory.memHotPlug", 0, 1)
     return out
 
@@ -414,7 +429,7 @@ def _check_space(engine, ds, extra_mb):
 
 
 def _location(engine, body):
-    loc = body.get("location")
+    loc = as_str(body.get("location"), "location", hi=1024)
     if not loc:
         raise VrmError("10000001", "location (a cluster or host URN) is required.")
     if ":hosts:" in loc:
@@ -435,10 +450,10 @@ def _build_nics(engine, vm_urn, nics):
         if not pg or engine.find(pg, "portgroups") is None:
             raise VrmError("10540107", "The port group %s does not exist." % pg)
         seq = as_int(n.get("sequenceNum"), "nics.sequenceNum", 0, MAX_NICS - 1, default=i)
-        mac = n.get("mac")
-        if mac and mac.lower() in macs:
+        mac = _mac(n.get("mac"), "nics.mac")
+        if mac and mac in macs:
             raise VrmError("10300045", "The MAC address %s is already used." % mac)
-        entry = nic_entry(engine, vm_urn, seq, pg, mac=mac.lower() if mac else None, name=n.get("name"))
+        entry = nic_entry(engine, vm_urn, seq, pg, mac=mac, name=n.get("name"))
         if "virtIo" in n:
             entry["virtIo"] = as_int(n["virtIo"], "nics.virtIo", 1, 5)
         out.append(entry)
@@ -591,7 +606,7 @@ def _fill_config(engine, vm, cpu, mem, disks, nics):
         d = obj(d, "vmConfig.disks[]")
         seq = as_int(d.get("sequenceNum"), "disks.sequenceNum", 1, 60, default=i)
         pci = d.get("pciType", "VIRTIO")
-        if pci not in PCI_SLOTS:
+        if not isinstance(pci, str) or pci not in PCI_SLOTS:
             raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
         if seq > PCI_SLOTS[pci]:
             raise VrmError("10000001", "%s disks use slots 1-%d." % (pci, PCI_SLOTS[pci]))
@@ -685,14 +700,17 @@ def clone_vm(engine, req):
     mem = _validate_mem(cfg.get("memory"), scfg["memory"])
     cpu = dict({k: scfg["cpu"][k] for k in ("quantity", "coresPerSocket", "reservation", "limit", "weight")}, **cpu)
     mem = dict({k: scfg["memory"][k] for k in ("quantityMB", "reservation", "weight")}, **mem)
-    overrides = {int(d.get("sequenceNum", 0)): d for d in lst(cfg.get("disks"), "vmConfig.disks")}
+    overrides = {}
+    for d in lst(cfg.get("disks"), "vmConfig.disks"):
+        d = obj(d, "vmConfig.disks[]")
+        overrides[as_int(d.get("sequenceNum"), "disks.sequenceNum", 1, 60, default=0)] = d
     disks = []
     for sd in scfg["disks"]:
         o = obj(overrides.pop(sd["sequenceNum"], {}), "vmConfig.disks[]")
         if o.get("volumeUrn"):
             disks.append({"sequenceNum": sd["sequenceNum"], "volumeUrn": o["volumeUrn"], "pciType": sd["pciType"]})
             continue
-        size = max(int(o.get("quantityGB", sd["quantityGB"])), sd["quantityGB"])
+        size = max(as_int(o.get("quantityGB"), "disks.quantityGB", 1, 65536, default=sd["quantityGB"]), sd["quantityGB"])
         entry = {"sequenceNum": sd["sequenceNum"], "quantityGB": size, "pciType": sd["pciType"],
                  "datastoreUrn": o.get("datastoreUrn", sd["datastoreUrn"]),
                  "isThin": as_bool(o.get("isThin", o.get("thin")), "isThin", sd["isThin"])}
@@ -1058,7 +1076,7 @@ def attach_vol(engine, req):
             raise VrmError("10300076", "The volume is already attached to this VM.")
         raise VrmError("10420009", "The volume is attached to another VM.")
     pci = body.get("pciType", "VIRTIO")
-    if pci not in PCI_SLOTS:
+    if not isinstance(pci, str) or pci not in PCI_SLOTS:
         raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
     if pci == "IDE" and vm.data["status"] == "running":
         raise VrmError("10300001", "IDE disks do not support hot-plug.")
@@ -1143,7 +1161,7 @@ def create_attach_vol(engine, req):
     _disk_op_allowed(vm)
     body = req.json()
     pci = body.get("pciType", "VIRTIO")
-    if pci not in PCI_SLOTS:
+    if not isinstance(pci, str) or pci not in PCI_SLOTS:
         raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
     used = {d["sequenceNum"] for d in vm.data["vmConfig"]["disks"] if d["pciType"] == pci}
     seq = as_int(body.get("sequenceNum"), "sequenceNum", 1, PCI_SLOTS[pci], default=None)
@@ -1320,7 +1338,7 @@ def modify_nic(engine, req):
     if "name" in body:
         nic["name"] = as_str(body["name"], "name", 0, 256)
     if "mac" in body:
-        mac = (body["mac"] or "").lower()
+        mac = _mac(body["mac"], "mac") or ""
         if any(n["mac"] == mac and n is not nic for v in engine.all("vms") for n in v.data["vmConfig"]["nics"]):
             raise VrmError("10300045", "The MAC address %s is already used." % mac)
         if vm.data["status"] != "stopped":
@@ -1341,7 +1359,7 @@ def migrate_vm(engine, req):
     if vm.data["status"] not in ("running", "stopped"):
         raise VrmError("10300015", "The VM does not allow migration in state %s." % vm.data["status"])
     body = req.json()
-    loc = body.get("location") or ""
+    loc = as_str(body.get("location"), "location", hi=1024) or ""
     if ":hosts:" in loc:
         target = engine.get(loc, "hosts")
         if target.urn == vm.sim.get("host"):

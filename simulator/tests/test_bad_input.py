@@ -1,0 +1,127 @@
+"""Bad input of every kind answers a VRM error (4xx), never vrmsim's internal error (500).
+
+Independent clients send what their own types allow: a number where VRM wants a URN, a list where it wants a
+string, an empty string for a count. Every POST and PUT route gets each field its handler reads set to values
+of the wrong type, and the VM bodies get every nested field so treated.
+"""
+
+import copy
+import inspect
+import json
+import re
+
+import pytest
+
+from vrmsim import routes
+
+WRONG = [5, -1, "x", "", [], {}, [1], {"a": 1}, True, None, 1.5, 10 ** 30]
+
+
+def _route_fields(rt):
+    src = inspect.getsource(rt.fn)
+    return sorted(set(re.findall(r'(?:body|b|d|cfg|spec|n)\.get\("(\w+)"', src)
+                      + re.findall(r'(?:body|b|d)\["(\w+)"\]', src))) or ["name"]
+
+
+def _no_server_error(sim, method, path, body, seen):
+    r = sim.req(method, path, body)
+    if r.status_code >= 500:
+        seen.append("%s %s %s -> %s" % (method, path, json.dumps(body)[:120], r.text[:160]))
+
+
+def _first_vm(sim):
+    """A VM to aim the VM routes at (the demo seed has templates only)."""
+    ans = sim.ok("POST", sim.site + "/vms", {
+        "name": "target", "location": sim.find("clusters", "cluster-dev")["urn"], "autoBoot": False,
+        "osOptions": {"osType": "Linux", "osVersion": 10082},
+        "vmConfig": {"cpu": {"quantity": 1}, "memory": {"quantityMB": 1024}, "disks": [
+            {"sequenceNum": 1, "quantityGB": 10, "datastoreUrn": sim.find("datastores", "datastore-dev")["urn"]}]}})
+    sim.wait(ans)
+    return ans["uri"].rsplit("/", 1)[1]
+
+
+def test_every_write_route_refuses_fields_of_the_wrong_type(sim):
+    vm_id = _first_vm(sim)
+    errors = []
+    writes = [rt for rt in routes.ROUTES if rt.method in ("POST", "PUT") and rt.template.startswith("/service/")]
+    assert len(writes) > 40
+    for rt in writes:
+        path = re.sub(r"\{(\w+)\}", lambda m: {"site": "4D6B0918", "vm": vm_id}.get(m.group(1), "1"), rt.template)
+        if path == "/service/session":
+            continue
+        for field in _route_fields(rt):
+            for value in WRONG:
+                _no_server_error(sim, rt.method, path, {field: value}, errors)
+    assert errors == []
+
+
+def _paths(value, prefix=()):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield prefix + (key,)
+            yield from _paths(inner, prefix + (key,))
+    elif isinstance(value, list) and value:
+        yield prefix + (0,)
+        yield from _paths(value[0], prefix + (0,))
+
+
+@pytest.mark.parametrize("target", ["create", "deploy", "clone"])
+def test_vm_bodies_refuse_nested_fields_of_the_wrong_type(sim, target):
+    cluster = sim.find("clusters", "cluster-dev")["urn"]
+    datastore = sim.find("datastores", "datastore-dev")["urn"]
+    portgroup = sim.find("portgroups", "dev-vlan200")["urn"]
+    body = {"name": "bad-input", "location": cluster, "description": "d", "group": "g", "autoBoot": False,
+            "osOptions": {"osType": "Linux", "osVersion": 10082},
+            "vmConfig": {"cpu": {"quantity": 2, "coresPerSocket": 1, "reservation": 0, "weight": 1000, "limit": 0},
+                         "memory": {"quantityMB": 2048, "reservation": 0, "weight": 20, "limit": 0},
+                         "disks": [{"sequenceNum": 1, "quantityGB": 10, "datastoreUrn": datastore, "isThin": True,
+                                    "pciType": "VIRTIO"}],
+                         "nics": [{"portGroupUrn": portgroup, "name": "eth0", "mac": "28:6e:d4:00:99:01"}]},
+            "vmCustomization": {"osType": "Linux", "hostname": "h", "nicSpecification": [
+                {"sequenceNum": 0, "ip": "10.0.0.5", "netmask": "255.255.255.0", "gateway": "10.0.0.1"}]}}
+    source = {"create": None, "deploy": sim.find("vms", "tpl-centos7")["uri"],
+              "clone": sim.site + "/vms/" + _first_vm(sim)}[target]
+    path = sim.site + "/vms" if source is None else source + "/action/clone"
+    errors = []
+    for where in list(_paths(body)):
+        for value in WRONG:
+            bad = copy.deepcopy(body)
+            holder = bad
+            for key in where[:-1]:
+                holder = holder[key]
+            holder[where[-1]] = value
+            _no_server_error(sim, "POST", path, bad, errors)
+    assert errors == []
+
+
+def test_wrong_types_get_the_sentence_of_the_field(sim):
+    cluster = sim.find("clusters", "cluster-dev")["urn"]
+    base = {"name": "bad-input", "location": cluster, "osOptions": {"osType": "Linux", "osVersion": 10082},
+            "vmConfig": {"cpu": {"quantity": 1}, "memory": {"quantityMB": 1024}}}
+    for change, words in (
+            ({"location": 5}, "location must be a string"),
+            ({"osOptions": {"osType": ["Linux"], "osVersion": 10082}}, "osOptions.osType must be"),
+            ({"vmConfig": {"cpu": {"quantity": 1}, "memory": {"quantityMB": 1024},
+                           "nics": [{"portGroupUrn": sim.find("portgroups", "dev-vlan200")["urn"],
+                                     "mac": "not-a-mac"}]}}, "nics.mac must be a MAC address")):
+        r = sim.req("POST", sim.site + "/vms", dict(base, **change))
+        assert r.status_code == 400 and words in r.json()["errorDes"], (change, r.text)
+    r = sim.req("POST", sim.find("vms", "tpl-centos7")["uri"] + "/action/clone",
+                {"name": "bad-clone", "vmConfig": {"disks": [{"sequenceNum": 1, "quantityGB": "big"}]}})
+    assert r.status_code == 400 and "disks.quantityGB" in r.json()["errorDes"]
+
+
+def test_every_read_route_refuses_bad_query_values(sim):
+    vm_id = _first_vm(sim)
+    errors = []
+    reads = [rt for rt in routes.ROUTES if rt.method == "GET" and rt.template.startswith("/service/")]
+    assert len(reads) > 20
+    for rt in reads:
+        path = re.sub(r"\{(\w+)\}", lambda m: {"site": "4D6B0918", "vm": vm_id}.get(m.group(1), "1"), rt.template)
+        for params in ({"limit": "x"}, {"limit": "1000", "offset": "-1"}, {"offset": "1e400", "limit": "1"},
+                       {"scope": "zz", "detail": "9"}, {"detail": "x"}, {"name": ""}, {"status": "[]"},
+                       {"isTemplate": "maybe"}, {"vmurns": ["x", "y"]}, {"since": "x"}):
+            r = sim.req("GET", path, params=params)
+            if r.status_code >= 500:
+                errors.append("GET %s %s -> %s" % (path, params, r.text[:160]))
+    assert errors == []
