@@ -125,3 +125,33 @@ def test_every_read_route_refuses_bad_query_values(sim):
             if r.status_code >= 500:
                 errors.append("GET %s %s -> %s" % (path, params, r.text[:160]))
     assert errors == []
+
+
+def test_control_api_refuses_bad_bodies_without_dropping_the_connection(sim):
+    """The /_sim control API answers bad bodies with 400 (it used to drop the connection on some, and a
+    reset asked for 1e300 VMs would have generated them for ever)."""
+    errors = []
+
+    def post(path, body):
+        r = sim.http.post(sim.url + "/_sim" + path, data=json.dumps(body))
+        if r.status_code >= 500 or r.status_code == 200 and body in WRONG:
+            errors.append("POST %s %s -> %s %s" % (path, json.dumps(body)[:80], r.status_code, r.text[:120]))
+        return r
+    base = {"ip": "198.51.100.231", "path": "/exports/x", "capacity_gb": 10}
+    for value in WRONG:
+        for key in ("ip", "path", "capacity_gb", "files"):
+            post("/nas_exports", dict(base, **{key: value}))
+        post("/snapshots", {"name": value})
+        post("/faults", {"action": {"type": "error"}, "object": value})
+        post("/faults", value)
+        if value not in ("", None):     # no seed given means the current one
+            post("/reset", {"seed": value})
+    for body in ({"vms": 1e300}, {"vms": -1}, {"hosts": "many"}, {"seed": "huge"}):
+        assert post("/reset", body).status_code == 400, body
+    for path in ("/nas_exports", "/snapshots", "/faults", "/reset"):
+        post(path, [1])
+    r = sim.http.get(sim.url + "/_sim/requests", params={"since": "x"})
+    assert r.status_code == 400
+    assert errors == []
+    sim.http.delete(sim.url + "/_sim/faults")      # a rule whose object is "x" or empty is a valid rule
+    assert sim.ok("GET", sim.site + "/clusters")["clusters"]

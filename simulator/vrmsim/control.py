@@ -8,6 +8,7 @@ Contract (also in simulator/README.md):
 storage network offers); ``GET /_sim/dashboard.json``.
 """
 
+import ipaddress
 import os
 import re
 
@@ -22,6 +23,8 @@ def _err(status, des, code="10000001"):
 
 
 def handle(engine, method, path, query, body):
+    if body is not None and not isinstance(body, dict):
+        return _err(400, "The request body must be a JSON object.")
     try:
         # control calls such as reset or a host failure change state: the tick and the call are
         # one request scope (no memoised reads: the tick's events change state as they go)
@@ -34,6 +37,8 @@ def handle(engine, method, path, query, body):
         return 200, out, {}
     except VrmError as err:
         return err.status, err.body(), {}
+    except Exception as exc:  # a bug of vrmsim: answer it, as the VRM paths do, instead of dropping the connection
+        return _err(500, "vrmsim internal error: %s" % exc, "10000010")
 
 
 def _q(query, name, default=None):
@@ -54,7 +59,15 @@ def _route(engine, method, path, query, body):
     if head == "reset" and method == "POST":
         from vrmsim import seeds
         seed = body.get("seed", engine.store.meta.get("seed", "demo"))
-        seeds.reset(engine, seed, vms=int(body.get("vms") or 0), hosts=int(body.get("hosts") or 0))
+        if seed not in seeds.SEEDS:
+            return _err(400, "seed must be one of %s." % ", ".join(sorted(seeds.SEEDS)))
+        counts = {}
+        for key, most in (("vms", 100000), ("hosts", 10000)):
+            value = body.get(key) or 0
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+                return _err(400, "%s must be a whole number from 0 to %d." % (key, most))
+            counts[key] = value
+        seeds.reset(engine, seed, **counts)
         engine.requests.clear()
         return {"ok": True}
     if head == "snapshots":
@@ -64,7 +77,7 @@ def _route(engine, method, path, query, body):
             return {"snapshots": names}
         if len(parts) == 1 and method == "POST":
             name = body.get("name", "")
-            if not _NAME.match(str(name)):
+            if not isinstance(name, str) or not _NAME.match(name):
                 return _err(400, "A snapshot name is 1-64 letters, digits, '_', '.' or '-'.")
             os.makedirs(snapdir, exist_ok=True)
             engine.store.save_snapshot(os.path.join(snapdir, name + ".db"))
@@ -99,7 +112,10 @@ def _route(engine, method, path, query, body):
         return record(engine, rec)
     if head == "requests":
         if method == "GET":
-            since = int(_q(query, "since", 0) or 0)
+            try:
+                since = int(_q(query, "since", 0) or 0)
+            except ValueError:
+                return _err(400, "since must be a request sequence number.")
             reqs = [r for r in list(engine.requests) if r["seq"] > since]
             return {"requests": reqs, "last_seq": engine.request_seq}
         if method == "DELETE":
@@ -141,12 +157,19 @@ def _route(engine, method, path, query, body):
     if head == "nas_exports" and method == "POST":
         from vrmsim import storage
         ip, path = body.get("ip"), body.get("path")
-        if not ip or not path or not str(path).startswith("/"):
+        if not isinstance(ip, str) or not isinstance(path, str) or not path.startswith("/"):
             return _err(400, "Give ip and an absolute path of the NFS export.")
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            return _err(400, "ip %r is not an IP address." % ip)
+        capacity = body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY)
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 10 ** 7:
+            return _err(400, "capacity_gb must be a whole number of GB from 1 to 10000000.")
         files = body.get("files")
         if files is not None and (not isinstance(files, list) or not all(isinstance(f, str) for f in files)):
             return _err(400, "files must be a list of file names relative to the export.")
-        storage.register_nas_export(engine, ip, path, body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY), files)
+        storage.register_nas_export(engine, ip, path, capacity, files)
         return {"ok": True, "nas_exports": engine.store.meta.get("nas_exports", {}),
                 "nas_files": engine.store.meta.get("nas_files", {})}
     if head == "dashboard.json" and method == "GET":
