@@ -155,3 +155,37 @@ def test_control_api_refuses_bad_bodies_without_dropping_the_connection(sim):
     assert errors == []
     sim.http.delete(sim.url + "/_sim/faults")      # a rule whose object is "x" or empty is a valid rule
     assert sim.ok("GET", sim.site + "/clusters")["clusters"]
+
+
+def _raw(sim, request):
+    """Send raw bytes to the in-process server (plain HTTP); return the answer's status line and body."""
+    import socket
+    host, port = sim.url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while True:
+            part = conn.recv(65536)
+            if not part:
+                break
+            answer += part
+    head, _sep, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body
+
+
+def test_chunked_bodies_are_read_and_bad_lengths_refused(sim):
+    """Clients that stream a body of unknown length send it chunked; vrmsim reads it as VRM's web server does."""
+    body = json.dumps({"name": "chunked-cluster", "description": "sent in two chunks"}).encode()
+    first, second = body[:10], body[10:]
+    status, answer = _raw(sim, b"POST " + sim.site.encode() + b"/clusters HTTP/1.1\r\nHost: x\r\n"
+                          b"X-Auth-Token: " + sim.token.encode() + b"\r\nContent-Type: application/json\r\n"
+                          b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                          + b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (len(first), first, len(second), second))
+    assert " 200 " in status, (status, answer)
+    assert sim.find("clusters", "chunked-cluster")["description"] == "sent in two chunks"
+    status, answer = _raw(sim, b"POST " + sim.site.encode() + b"/clusters HTTP/1.1\r\nHost: x\r\n"
+                          b"X-Auth-Token: " + sim.token.encode() + b"\r\nContent-Length: lots\r\n\r\n{}")
+    assert " 400 " in status and b"Content-Length" in answer
+    status, answer = _raw(sim, b"POST " + sim.site.encode() + b"/clusters HTTP/1.1\r\nHost: x\r\n"
+                          b"X-Auth-Token: " + sim.token.encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+    assert " 400 " in status and b"chunked" in answer

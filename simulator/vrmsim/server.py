@@ -163,19 +163,47 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(head)
 
     def _read_body(self):
-        length = self.headers.get("Content-Length")
-        if not length:
-            return None
-        n = int(length)
-        if n > MAX_BODY:
-            raise VrmError("10000001", "The request body is too large.")
-        data = self.rfile.read(n)
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            data = self._read_chunked()
+        else:
+            length = self.headers.get("Content-Length")
+            if not length:
+                return None
+            try:
+                n = int(length)
+            except ValueError:
+                self.close_connection = True     # where this body ends is unknown
+                raise VrmError("10000001", "Content-Length %r is not a number." % length)
+            if n < 0 or n > MAX_BODY:
+                self.close_connection = True
+                raise VrmError("10000001", "The request body is too large." if n > 0 else "Content-Length is negative.")
+            data = self.rfile.read(n)
         if not data.strip():
             return None
         try:
             return json.loads(data.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             raise VrmError("10000001", "The request body is not valid JSON.")
+
+    def _read_chunked(self):
+        """A body sent with Transfer-Encoding: chunked (clients that stream a body of unknown length)."""
+        data = b""
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                self.close_connection = True
+                raise VrmError("10000001", "The chunked request body is malformed.")
+            if size == 0:
+                while self.rfile.readline(1024).strip():    # trailer fields, then the blank line
+                    pass
+                return data
+            if len(data) + size > MAX_BODY:
+                self.close_connection = True
+                raise VrmError("10000001", "The request body is too large.")
+            data += self.rfile.read(size)
+            self.rfile.readline(1024)   # the CRLF after each chunk
 
     def do_GET(self):
         self._dispatch()
