@@ -9,6 +9,7 @@ import copy
 import inspect
 import json
 import re
+import socket
 
 import pytest
 
@@ -29,6 +30,11 @@ def _no_server_error(sim, method, path, body, seen):
         seen.append("%s %s %s -> %s" % (method, path, json.dumps(body)[:120], r.text[:160]))
 
 
+def _path(template, vm_id):
+    """A route's path with its placeholders filled: the demo site, the given VM, 1 for any other id."""
+    return re.sub(r"\{(\w+)\}", lambda m: {"site": "4D6B0918", "vm": vm_id}.get(m.group(1), "1"), template)
+
+
 def _first_vm(sim):
     """A VM to aim the VM routes at (the demo seed has templates only)."""
     ans = sim.ok("POST", sim.site + "/vms", {
@@ -46,7 +52,7 @@ def test_every_write_route_refuses_fields_of_the_wrong_type(sim):
     writes = [rt for rt in routes.ROUTES if rt.method in ("POST", "PUT") and rt.template.startswith("/service/")]
     assert len(writes) > 40
     for rt in writes:
-        path = re.sub(r"\{(\w+)\}", lambda m: {"site": "4D6B0918", "vm": vm_id}.get(m.group(1), "1"), rt.template)
+        path = _path(rt.template, vm_id)
         if path == "/service/session":
             continue
         for field in _route_fields(rt):
@@ -117,7 +123,7 @@ def test_every_read_route_refuses_bad_query_values(sim):
     reads = [rt for rt in routes.ROUTES if rt.method == "GET" and rt.template.startswith("/service/")]
     assert len(reads) > 20
     for rt in reads:
-        path = re.sub(r"\{(\w+)\}", lambda m: {"site": "4D6B0918", "vm": vm_id}.get(m.group(1), "1"), rt.template)
+        path = _path(rt.template, vm_id)
         for params in ({"limit": "x"}, {"limit": "1000", "offset": "-1"}, {"offset": "1e400", "limit": "1"},
                        {"scope": "zz", "detail": "9"}, {"detail": "x"}, {"name": ""}, {"status": "[]"},
                        {"isTemplate": "maybe"}, {"vmurns": ["x", "y"]}, {"since": "x"}):
@@ -159,7 +165,6 @@ def test_control_api_refuses_bad_bodies_without_dropping_the_connection(sim):
 
 def _raw(sim, request):
     """Send raw bytes to the in-process server (plain HTTP); return the answer's status line and body."""
-    import socket
     host, port = sim.url.split("//")[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         conn.sendall(request)

@@ -87,6 +87,15 @@ def as_int(value, field, lo=None, hi=None, default=None, code="10000001"):
     return val
 
 
+def as_whole(value, field, lo, hi=None):
+    """A JSON whole number from lo to hi (None: no upper bound), taken strictly: no bool, string or float.
+    For the control API and fault rules, whose values are stored and used later as they came."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo or (hi is not None and value > hi):
+        raise VrmError("10000001", "The field %s must be a whole number from %s%s." % (
+            field, lo, " to %s" % hi if hi is not None else " up"))
+    return value
+
+
 def as_str(value, field, lo=0, hi=256, default=None, required=False):
     if value is None:
         if required:

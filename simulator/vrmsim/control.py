@@ -13,6 +13,7 @@ import os
 import re
 
 from vrmsim import VERSION, dashboard
+from vrmsim.common import as_whole
 from vrmsim.errors import VrmError
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -61,13 +62,8 @@ def _route(engine, method, path, query, body):
         seed = body.get("seed", engine.store.meta.get("seed", "demo"))
         if seed not in seeds.SEEDS:
             return _err(400, "seed must be one of %s." % ", ".join(sorted(seeds.SEEDS)))
-        counts = {}
-        for key, most in (("vms", 100000), ("hosts", 10000)):
-            value = body.get(key) or 0
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
-                return _err(400, "%s must be a whole number from 0 to %d." % (key, most))
-            counts[key] = value
-        seeds.reset(engine, seed, **counts)
+        seeds.reset(engine, seed, vms=as_whole(body.get("vms") or 0, "vms", 0, 100000),
+                    hosts=as_whole(body.get("hosts") or 0, "hosts", 0, 10000))
         engine.requests.clear()
         return {"ok": True}
     if head == "snapshots":
@@ -163,9 +159,7 @@ def _route(engine, method, path, query, body):
             ipaddress.ip_address(ip)
         except ValueError:
             return _err(400, "ip %r is not an IP address." % ip)
-        capacity = body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY)
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 10 ** 7:
-            return _err(400, "capacity_gb must be a whole number of GB from 1 to 10000000.")
+        capacity = as_whole(body.get("capacity_gb", storage.DEFAULT_NAS_CAPACITY), "capacity_gb", 1, 10 ** 7)
         files = body.get("files")
         if files is not None and (not isinstance(files, list) or not all(isinstance(f, str) for f in files)):
             return _err(400, "files must be a list of file names relative to the export.")

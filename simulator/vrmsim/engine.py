@@ -16,6 +16,7 @@ import threading
 import time
 import uuid as uuidlib
 
+from vrmsim.common import as_whole
 from vrmsim.errors import VrmError, not_found
 from vrmsim.store import Record, Store
 
@@ -79,26 +80,24 @@ def _check_fault_rule(rule):
         return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
             and abs(value) != float("inf")
 
-    def whole(value):
-        return isinstance(value, int) and not isinstance(value, bool)
     for key in ("method", "path", "object"):
         if rule.get(key) is not None and not isinstance(rule[key], str):
             bad("%s must be a string." % key)
     if "probability" in rule and not (number(rule["probability"]) and 0 <= rule["probability"] <= 1):
         bad("probability must be a number from 0 to 1.")
-    if rule.get("count") is not None and not (whole(rule["count"]) and rule["count"] >= 1):
-        bad("count must be a whole number of 1 or more, or null for no limit.")
+    if rule.get("count") is not None:      # null: no limit
+        as_whole(rule["count"], "count", 1)
     action = rule["action"]
-    if "status" in action and not (whole(action["status"]) and 400 <= action["status"] <= 599):
-        bad("action.status must be an HTTP error status (400-599).")
+    if "status" in action:
+        as_whole(action["status"], "action.status", 400, 599)
     if "seconds" in action and not (number(action["seconds"]) and 0 <= action["seconds"] <= 3600):
         bad("action.seconds must be a number from 0 to 3600.")
-    if "at_progress" in action and not (whole(action["at_progress"]) and 0 <= action["at_progress"] <= 99):
-        bad("action.at_progress must be a whole number from 0 to 99.")
+    if "at_progress" in action:
+        as_whole(action["at_progress"], "action.at_progress", 0, 99)
     for key in ("errorCode", "errorDes"):
         value = action.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
-            bad("action.%s must be a string." % key)
+            bad("action.%s must be a string or a number." % key)
 
 
 class Engine(object):

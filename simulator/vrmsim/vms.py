@@ -357,6 +357,13 @@ def _given(spec, key):
     return spec.get(key) not in (None, "")
 
 
+def _pci(value):
+    """The disk bus, one of PCI_SLOTS."""
+    if not isinstance(value, str) or value not in PCI_SLOTS:
+        raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
+    return value
+
+
 def _mac(value, field):
     """A MAC address as VRM writes it (six hex pairs with colons), lower-cased; None when not given."""
     mac = as_str(value, field, 0, 17)
@@ -605,9 +612,7 @@ def _fill_config(engine, vm, cpu, mem, disks, nics):
     for i, d in enumerate(disks, start=1):
         d = obj(d, "vmConfig.disks[]")
         seq = as_int(d.get("sequenceNum"), "disks.sequenceNum", 1, 60, default=i)
-        pci = d.get("pciType", "VIRTIO")
-        if not isinstance(pci, str) or pci not in PCI_SLOTS:
-            raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
+        pci = _pci(d.get("pciType", "VIRTIO"))
         if seq > PCI_SLOTS[pci]:
             raise VrmError("10000001", "%s disks use slots 1-%d." % (pci, PCI_SLOTS[pci]))
         if (pci, seq) in used:
@@ -1075,9 +1080,7 @@ def attach_vol(engine, req):
         if vol.sim["vm"] == vm.urn:
             raise VrmError("10300076", "The volume is already attached to this VM.")
         raise VrmError("10420009", "The volume is attached to another VM.")
-    pci = body.get("pciType", "VIRTIO")
-    if not isinstance(pci, str) or pci not in PCI_SLOTS:
-        raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
+    pci = _pci(body.get("pciType", "VIRTIO"))
     if pci == "IDE" and vm.data["status"] == "running":
         raise VrmError("10300001", "IDE disks do not support hot-plug.")
     used = {d["sequenceNum"] for d in vm.data["vmConfig"]["disks"] if d["pciType"] == pci}
@@ -1160,9 +1163,7 @@ def create_attach_vol(engine, req):
     _busy(engine, vm)
     _disk_op_allowed(vm)
     body = req.json()
-    pci = body.get("pciType", "VIRTIO")
-    if not isinstance(pci, str) or pci not in PCI_SLOTS:
-        raise VrmError("10000001", "pciType must be IDE, SCSI or VIRTIO.")
+    pci = _pci(body.get("pciType", "VIRTIO"))
     used = {d["sequenceNum"] for d in vm.data["vmConfig"]["disks"] if d["pciType"] == pci}
     seq = as_int(body.get("sequenceNum"), "sequenceNum", 1, PCI_SLOTS[pci], default=None)
     if seq is None:
