@@ -417,6 +417,13 @@ class FusionComputeDriver(driver.ComputeDriver):
             return instance.uuid
         return instance.display_name or instance.name
 
+    @staticmethod
+    def _guest_hostname(instance):
+        """The instance's host name as VRM's customization takes it: 1 to 15 letters, digits, '-' or '_',
+        not digits only (nova allows 63 characters and dots)."""
+        name = re.sub(r"[^A-Za-z0-9_-]", "-", instance.hostname or instance.name or "")[:15].strip("-") or "vm"
+        return "vm-" + name[:12] if name.isdigit() else name
+
     def spawn(self, context, instance, image_meta, injected_files, admin_password, allocations,
               network_info=None, block_device_info=None, power_on=True, accel_info=None):
         flavor = instance.flavor
@@ -456,7 +463,7 @@ class FusionComputeDriver(driver.ComputeDriver):
                 "vmConfig": {"cpu": cpu, "memory": memory, "disks": disks, "nics": nics}}
         if self._opts.instance_initial_mode == "FusionCompute":
             cust = {"osType": template.get("osOptions", {}).get("osType", "Linux"),
-                    "hostname": (instance.hostname or instance.name)[:63]}
+                    "hostname": self._guest_hostname(instance)}
             if self._opts.use_admin_pass and admin_password:
                 cust["password"] = admin_password
             body["vmCustomization"] = cust

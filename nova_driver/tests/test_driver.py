@@ -223,6 +223,17 @@ def test_spawn_powered_off_and_unknown_image(sim, drv, ctx):
     assert vm_of(sim, other) is None
 
 
+def test_spawn_gives_vrm_a_host_name_it_takes(sim, drv, ctx):
+    # nova's host names may have 63 characters and dots; VRM's customization takes 15 of [A-Za-z0-9_-]
+    for given, expected in (("db.prod-server-0042.example", "db-prod-server"), ("12345", "vm-12345"),
+                            ("web-1", "web-1")):
+        inst = instance(ctx)
+        inst.hostname = given
+        drv.spawn(ctx, inst, image(), [], None, {}, network_info=[])
+        assert vm_of(sim, inst)["osOptions"]["hostname"] == expected
+        drv.destroy(ctx, inst, [])
+
+
 def test_spawn_without_capacity_reschedules_and_leaves_nothing(sim, drv, ctx):
     inst = instance(ctx, flavor=flavor(vcpus=4, memory_mb=300 * 1024))
     with pytest.raises(exception.ComputeResourcesUnavailable) as err:

@@ -237,13 +237,17 @@ options:
     type: dict
     suboptions:
       hostname:
-        description: Host name of the guest (at most 15 characters on Windows).
+        description:
+          - Host name of the guest. VRM takes 1 to 15 letters, digits, V(-) and V(_), not digits only; the module
+            refuses anything else before sending a request.
         type: str
       password:
-        description: Password of the guest administrator (8-26 characters).
+        description:
+          - Password of the guest administrator. VRM takes 8 to 26 ASCII characters mixing at least two of
+            lower-case letters, upper-case letters, digits and special characters.
         type: str
       nics:
-        description: Static addressing per NIC, in NIC order.
+        description: Static addressing per NIC, in NIC order (at most 16 entries).
         type: list
         elements: dict
         suboptions:
@@ -251,13 +255,13 @@ options:
             description: IPv4 address.
             type: str
           netmask:
-            description: Netmask, dotted or as a prefix length.
+            description: Netmask, dotted (V(255.255.255.0)) or as a prefix length (V(24)). Needs O(customization.nics[].ip).
             type: str
           gateway:
-            description: Gateway.
+            description: IPv4 gateway. Needs O(customization.nics[].ip).
             type: str
           dns:
-            description: DNS servers.
+            description: IPv4 DNS servers, the preferred one first; at most two.
             type: list
             elements: str
   wait_for_ip:
@@ -396,11 +400,63 @@ MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "lim
 
 
 def _netmask(value):
+    """A netmask, dotted or as a prefix length, in VRM's dotted form; None when not given."""
     if value is None:
         return None
-    if str(value).isdigit():
-        return str(ipaddress.ip_network("0.0.0.0/%s" % value).netmask)
-    return value
+    text = str(value).strip()
+    try:
+        mask = ipaddress.IPv4Network("0.0.0.0/%s" % text).netmask
+    except ValueError:
+        raise FcError("customization.nics[].netmask %r is neither a dotted IPv4 netmask nor a prefix length "
+                      "from 0 to 32." % value)
+    return str(mask)
+
+
+def _ipv4(value, field):
+    try:
+        return str(ipaddress.IPv4Address(value))
+    except ValueError:
+        raise FcError("%s %r is not an IPv4 address." % (field, value))
+
+
+# VRM's rules for guest customization (FC8DOC ch3, vmCustomization; vrm-api.md 8.1.6).
+_GUEST_HOSTNAME = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
+_PASSWORD_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^A-Za-z0-9]"))
+MAX_CUSTOM_NICS = 16
+
+
+def _check_customization(c):
+    """Refuse what VRM's customization would refuse, before anything is sent."""
+    if not c:
+        return
+    name = c.get("hostname")
+    if name is not None and (not _GUEST_HOSTNAME.match(name) or name.isdigit()):
+        raise FcError("customization.hostname %r must be 1 to 15 letters, digits, '-' or '_', and not digits "
+                      "only (VRM's rule for guest host names)." % name)
+    password = c.get("password")
+    if password is not None:
+        classes = sum(1 for r in _PASSWORD_CLASSES if r.search(password))
+        if not 8 <= len(password) <= 26 or classes < 2 or not password.isascii():
+            raise FcError("customization.password must be 8 to 26 ASCII characters mixing at least two of lower-case "
+                          "letters, upper-case letters, digits and special characters (VRM's rule).")
+    nics = c.get("nics") or []
+    if len(nics) > MAX_CUSTOM_NICS:
+        raise FcError("customization.nics has %d entries; VRM customizes at most %d NICs."
+                      % (len(nics), MAX_CUSTOM_NICS))
+    for n in nics:
+        if n.get("ip"):
+            _ipv4(n["ip"], "customization.nics[].ip")
+            _netmask(n.get("netmask"))
+            if n.get("gateway"):
+                _ipv4(n["gateway"], "customization.nics[].gateway")
+        elif n.get("netmask") or n.get("gateway"):
+            raise FcError("customization.nics[]: netmask and gateway need ip (a static address) in the same entry.")
+        dns = n.get("dns") or []
+        if len(dns) > 2:
+            raise FcError("customization.nics[].dns has %d servers; VRM sets a preferred and an alternate one, "
+                          "at most 2." % len(dns))
+        for server in dns:
+            _ipv4(server, "customization.nics[].dns")
 
 
 _IMAGE_NAME = re.compile(r"^[A-Za-z0-9_. -]+$")
@@ -445,12 +501,7 @@ class Vm(Resource):
             raise FcError("memory.size_mb must be between 128 and 4194304.")
         for d in p["disks"] or []:
             check_disk_size(d["size_gb"], "disks[].size_gb")
-        for n in p["customization"] and p["customization"].get("nics") or []:
-            if n.get("ip"):
-                try:
-                    ipaddress.ip_address(n["ip"])
-                except ValueError:
-                    raise FcError("customization.nics[].ip %r is not an IP address." % n["ip"])
+        _check_customization(p["customization"])
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):

@@ -84,7 +84,7 @@ def test_vm_bodies_refuse_nested_fields_of_the_wrong_type(sim, target):
                                     "pciType": "VIRTIO"}],
                          "nics": [{"portGroupUrn": portgroup, "name": "eth0", "mac": "28:6e:d4:00:99:01"}]},
             "vmCustomization": {"osType": "Linux", "hostname": "h", "nicSpecification": [
-                {"sequenceNum": 0, "ip": "10.0.0.5", "netmask": "255.255.255.0", "gateway": "10.0.0.1"}]}}
+                {"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "255.255.255.0", "gateway": "10.0.0.1"}]}}
     source = {"create": None, "deploy": sim.find("vms", "tpl-centos7")["uri"],
               "clone": sim.site + "/vms/" + _first_vm(sim)}[target]
     path = sim.site + "/vms" if source is None else source + "/action/clone"

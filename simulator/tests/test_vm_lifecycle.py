@@ -60,6 +60,38 @@ def test_customization_follow_up_task(sim):
     assert vm["osOptions"]["hostname"] == "web01" and vm["vmConfig"]["nics"][0]["ip"] == "10.0.0.5"
 
 
+@pytest.mark.parametrize("cust", [
+    {"hostname": "web01"},                                             # osType is required
+    {"osType": "Linux", "hostname": "a-very-long-hostname"},           # more than 15 characters
+    {"osType": "Linux", "hostname": "web.01"},                         # a dot
+    {"osType": "Linux", "hostname": "12345"},                          # digits only
+    {"osType": "Linux", "password": "short1"},                         # fewer than 8 characters
+    {"osType": "Linux", "password": "alllowercase"},                   # one class of characters
+    {"osType": "Linux", "password": "Aa1" * 9},                        # 27 characters
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 0, "ip": "10.0.0.5"}]},
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1}, {"sequenceNum": 1}]},
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.300"}]},
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "24"}]},
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "255.0.255.0"}]},
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "setdns": "fe80::1"}]},
+    {"osType": "Linux", "nicSpecification": [{"sequenceNum": i} for i in range(1, 18)]},
+])
+def test_customization_refused_as_vrm_documents_it(sim, cust):
+    before = len(sim.ok("GET", sim.site + "/vms")["vms"])
+    tpl = sim.find("vms", "tpl-centos7")
+    body = {"name": "cust-bad", "location": sim.find("clusters", "cluster-prod")["urn"], "vmCustomization": cust}
+    answer = sim.post(tpl["uri"] + "/action/clone", body)
+    assert answer.status_code == 400 and answer.json()["errorCode"] == "10000001", answer.text
+    assert len(sim.ok("GET", sim.site + "/vms")["vms"]) == before
+
+
+def test_customization_password_kept_when_not_updated(sim):
+    # isUpdateVmPassword false: VRM ignores the password field (FC8DOC ch3), so its rules do not apply
+    vm, _task = _deploy(sim, name="keep-pw", vmCustomization={"osType": "Linux", "isUpdateVmPassword": False,
+                                                               "password": "x"})
+    assert vm["status"] == "running"
+
+
 # route: GET /service/sites/{site}/vms
 def test_list_paging_detail_and_filters(sim):
     for i in range(3):

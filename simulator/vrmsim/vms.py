@@ -1,5 +1,6 @@
 """Virtual machines and templates: life cycle, configuration, disks, NICs, migration."""
 
+import ipaddress
 import random
 import re
 
@@ -374,6 +375,58 @@ def _mac(value, field):
     return mac.lower()
 
 
+_GUEST_HOSTNAME = re.compile(r"[A-Za-z0-9_-]{1,15}")
+_PASSWORD_CLASSES = ("[a-z]", "[A-Z]", "[0-9]", "[^A-Za-z0-9]")
+
+
+def _customization(value):
+    """A deploy's or clone's ``vmCustomization`` checked as VRM documents it (FC8DOC ch3); None when absent."""
+    cust = obj(value, "vmCustomization")
+    if not cust:
+        return None
+    os_type = cust.get("osType")
+    if os_type not in ("Windows", "Linux", "Other"):
+        raise VrmError("10000001", "vmCustomization.osType is required and must be Windows, Linux or Other.")
+    name = as_str(cust.get("hostname"), "vmCustomization.hostname", 0, 15)
+    if name and (not _GUEST_HOSTNAME.fullmatch(name) or name.isdigit()):
+        raise VrmError("10000001", "vmCustomization.hostname must be letters, digits, '-' and '_', not digits only.")
+    update = as_bool(cust.get("isUpdateVmPassword"), "vmCustomization.isUpdateVmPassword", True)
+    password = as_str(cust.get("password"), "vmCustomization.password", 0, 26)
+    if update and password:
+        if len(password) < 8 or not password.isascii() or \
+                sum(1 for c in _PASSWORD_CLASSES if re.search(c, password)) < 2:
+            raise VrmError("10000001", "vmCustomization.password must be 8 to 26 characters with at least two of "
+                                       "lower-case, upper-case, digits and special characters.")
+    seen = set()
+    specs = lst(cust.get("nicSpecification"), "vmCustomization.nicSpecification")
+    if len(specs) > 16:
+        raise VrmError("10000001", "vmCustomization.nicSpecification takes at most 16 entries.")
+    for spec in specs:
+        spec = obj(spec, "vmCustomization.nicSpecification[]")
+        seq = as_int(spec.get("sequenceNum"), "nicSpecification.sequenceNum", 1, 16)
+        if seq is None or seq in seen:
+            raise VrmError("10000001", "nicSpecification.sequenceNum is required and unique (1 to 16).")
+        seen.add(seq)
+        for field in ("ip", "gateway", "setdns", "adddns"):
+            _ipv4(spec.get(field), "nicSpecification." + field)
+        if spec.get("netmask") is not None:
+            mask = as_str(spec["netmask"], "nicSpecification.netmask", 7, 15)
+            try:
+                ipaddress.IPv4Network("0.0.0.0/" + mask)
+            except ValueError:
+                raise VrmError("10000001", "nicSpecification.netmask %r is not a dotted netmask." % mask)
+    return cust
+
+
+def _ipv4(value, field):
+    if value is None or value == "":
+        return
+    try:
+        ipaddress.IPv4Address(as_str(value, field, 7, 15))
+    except ValueError:
+        raise VrmError("10000001", "The field %s must be an IPv4 address, not %r." % (field, value))
+
+
 def _validate_cpu(cpu, current=None):
     cpu = obj(cpu, "vmConfig.cpu")
     out = {}
@@ -728,7 +781,7 @@ def clone_vm(engine, req):
     if nics is None:
         nics = [{"portGroupUrn": n["portGroupUrn"], "sequenceNum": n["sequenceNum"]} for n in scfg["nics"]]
     osopt = obj(body.get("osOptions"), "osOptions") or src.data["osOptions"]
-    cust = obj(body.get("vmCustomization"), "vmCustomization")
+    cust = _customization(body.get("vmCustomization"))
     vm = new_vm(engine, name, cluster_urn, cpu=cpu["quantity"], mem_mb=mem["quantityMB"],
                 os_type=osopt.get("osType", src.data["osOptions"]["osType"]),
                 os_version=osopt.get("osVersion", src.data["osOptions"]["osVersion"]),
