@@ -127,13 +127,13 @@ options:
         description: Number of vCPUs (1-255).
         type: int
       cores_per_socket:
-        description: Cores per socket; must divide O(cpu.count). Cannot change while the VM runs.
+        description: Cores per socket (1-255); must divide O(cpu.count). Cannot change while the VM runs.
         type: int
       reservation:
-        description: Reserved MHz (0 = none).
+        description: Reserved MHz (0 = none, at most 10000000).
         type: int
       limit:
-        description: Upper limit in MHz (0 = unlimited).
+        description: Upper limit in MHz (0 = unlimited, at most 10000000).
         type: int
       weight:
         description: Shares (2-255000; VRM defaults to 500 per vCPU).
@@ -152,7 +152,7 @@ options:
         description: Upper limit in MB (VRM keeps it equal to the size).
         type: int
       weight:
-        description: Shares (VRM defaults to 10 per MB).
+        description: Shares (1-83886080; VRM defaults to 10 per MB).
         type: int
   disks:
     description:
@@ -397,6 +397,10 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common im
 CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservation": "reservation",
             "limit": "limit", "weight": "weight"}
 MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "limit", "weight": "weight"}
+# What VRM takes for the QoS fields (vrm-api.md 8.1; vrmsim answers 10000001 outside them).
+QOS_RANGES = {"cpu": {"cores_per_socket": (1, 255), "reservation": (0, 10 ** 7), "limit": (0, 10 ** 7),
+                      "weight": (2, 255000)},
+              "memory": {"reservation": (0, 4194304), "limit": (0, 4194304), "weight": (1, 83886080)}}
 
 
 def _netmask(value):
@@ -491,14 +495,21 @@ class Vm(Resource):
         if p["image"]:
             _check_image_url(p["image"]["protocol"], p["image"]["url"])
         cpu = p["cpu"] or {}
+        mem = p["memory"] or {}
+        for group, values in (("cpu", cpu), ("memory", mem)):
+            for key, (low, high) in QOS_RANGES[group].items():
+                if values.get(key) is not None and not low <= values[key] <= high:
+                    raise FcError("%s.%s must be between %d and %d, not %d." % (group, key, low, high, values[key]))
         if cpu.get("count") is not None and not 1 <= cpu["count"] <= 255:
             raise FcError("cpu.count must be between 1 and 255.")
         if cpu.get("count") and cpu.get("cores_per_socket") and cpu["count"] % cpu["cores_per_socket"]:
             raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (
                 cpu["cores_per_socket"], cpu["count"]))
-        mem = p["memory"] or {}
         if mem.get("size_mb") is not None and not 128 <= mem["size_mb"] <= 4194304:
             raise FcError("memory.size_mb must be between 128 and 4194304.")
+        if mem.get("size_mb") and (mem.get("reservation") or 0) > mem["size_mb"]:
+            raise FcError("memory.reservation (%d MB) cannot exceed memory.size_mb (%d MB)."
+                          % (mem["reservation"], mem["size_mb"]))
         for d in p["disks"] or []:
             check_disk_size(d["size_gb"], "disks[].size_gb")
         _check_customization(p["customization"])
