@@ -106,7 +106,9 @@ options:
             description: Memory reserved for failover (0-50), with V(reserve_resources).
             type: int
           host_failures:
-            description: Host failures to tolerate, with V(tolerate_host_failures).
+            description:
+              - Host failures to tolerate, with V(tolerate_host_failures); from 1 to the number of hosts in the
+                cluster (1 for an empty cluster), as VRM allows.
             type: int
 """
 
@@ -168,6 +170,9 @@ class Cluster(Resource):
         for k in ("cpu_reservation_percent", "memory_reservation_percent"):
             if ac.get(k) is not None and not 0 <= ac[k] <= 50:
                 raise FcError("ha.admission_control.%s must be between 0 and 50." % k)
+        if ac.get("host_failures") is not None and ac["host_failures"] < 1:
+            raise FcError("ha.admission_control.host_failures must be at least 1 (and at most the cluster's "
+                          "number of hosts), not %d." % ac["host_failures"])
 
     def find(self):
         ref = self.params["name"]

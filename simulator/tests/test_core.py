@@ -147,6 +147,26 @@ def test_cluster_validation_and_nonempty_delete(sim):
     assert r.status_code == 400 and r.json()["errorCode"] == "10000012"
 
 
+def test_cluster_tolerated_host_failures_follow_its_hosts(sim):
+    # FC8DOC: hostsFaultQuantity is 1 to the cluster's number of hosts, 1 for an empty cluster
+    def tolerate(uri, n):
+        return sim.put(uri, {"haSetting": {"isAccessControl": True, "accessControlSetting": {
+            "accessControlPolicy": 1, "hostsFaultQuantity": n}}})
+    prod = sim.find("clusters", "cluster-prod")        # three hosts
+    assert tolerate(prod["uri"], 3).status_code == 200
+    assert sim.obj(prod["urn"])["haSetting"]["accessControlSetting"]["hostsFaultQuantity"] == 3
+    for n in (0, 4):
+        r = tolerate(prod["uri"], n)
+        assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    assert sim.obj(prod["urn"])["haSetting"]["accessControlSetting"]["hostsFaultQuantity"] == 3
+    empty = sim.ok("POST", sim.site + "/clusters", {"name": "c-empty"})
+    assert tolerate(empty["uri"], 1).status_code == 200
+    assert tolerate(empty["uri"], 2).json()["errorCode"] == "10000001"
+    r = sim.post(sim.site + "/clusters", {"name": "c-two", "haSetting": {"accessControlSetting": {
+        "hostsFaultQuantity": 2}}})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+
+
 # route: GET /service/sites/{site}/clusters/{id}/computeresource
 # route: GET /service/sites/{site}/clusters/{id}/allvmcomputeresource
 def test_cluster_capacity(sim):

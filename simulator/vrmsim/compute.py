@@ -261,7 +261,8 @@ def _validate_drs(value):
     return out
 
 
-def _validate_ha(value, field):
+def _validate_ha(value, field, hosts=0):
+    """``hosts``: how many hosts the cluster has (FC8DOC: hostsFaultQuantity is 1 to that, 1 when empty)."""
     ha = obj(value, field)
     acs = obj(ha.get("accessControlSetting"), field + ".accessControlSetting")
     if "accessControlPolicy" in acs:
@@ -269,6 +270,11 @@ def _validate_ha(value, field):
     for k in ("cpuReservation", "memoryReservation"):
         if k in acs:
             as_int(acs[k], k, 0, 50)
+    if "hostsFaultQuantity" in acs:
+        n = as_int(acs["hostsFaultQuantity"], "hostsFaultQuantity")
+        if n is None or not 1 <= n <= max(1, hosts):
+            raise VrmError("10000001", "The field hostsFaultQuantity must be from 1 to the cluster's number of "
+                                       "hosts (%d; 1 for an empty cluster)." % hosts)
     hr = obj(ha.get("hostRelatedFaultResponse"), field + ".hostRelatedFaultResponse")
     if "hostFaultResponse" in hr:
         as_int(hr["hostFaultResponse"], "hostFaultResponse", 1, 2)
@@ -388,7 +394,8 @@ def modify_cluster(engine, req):
         updates["resStrategy"] = body["resStrategy"]
     drs = _validate_drs(body.get("drsSetting")) if "drsSetting" in body else None
     ha_raw = body.get("haSetting", body.get("haResSetting"))
-    ha = _validate_ha(ha_raw, "haSetting") if ha_raw is not None else None
+    members = sum(1 for h in engine.all("hosts") if h.data.get("clusterUrn") == rec.urn)
+    ha = _validate_ha(ha_raw, "haSetting", members) if ha_raw is not None else None
     if updates.get("isMemOvercommit") is False and rec.data.get("isMemOvercommit"):
         for h in engine.all("hosts"):
             if h.data.get("clusterUrn") == rec.urn:
