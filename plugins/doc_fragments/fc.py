@@ -73,7 +73,8 @@ options:
   log_file:
     description:
       - Append every request (method, path, body, status, time) to this file, one JSON line each, with
-        passwords and tokens redacted.
+        passwords and tokens redacted. A file that cannot be written (its directory missing, say) fails the
+        task before any request.
       - If not set, the value of the E(FC_LOG_FILE) environment variable is used.
     type: path
 notes:

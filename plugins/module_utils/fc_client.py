@@ -253,6 +253,13 @@ class FcClient(object):
         self.retries = retries
         self.backoff = backoff
         self.log_file = log_file
+        if log_file:
+            try:
+                with open(log_file, "a"):
+                    pass
+            except (IOError, OSError) as exc:
+                raise FcError("log_file %s cannot be written: %s. Give a file in an existing, writable directory."
+                              % (log_file, exc.strerror or exc))
         self.request_count = 0
         self.relogins = 0
         self.transport = HttpTransport(host, port, validate_certs=validate_certs, ca_path=ca_path,
@@ -333,7 +340,8 @@ class FcClient(object):
                 if method in SAFE_METHODS and attempt <= self.retries:
                     self._sleep(attempt)
                     continue
-                raise FcError("Cannot reach the VRM at %s: %s" % (self.base, _describe(exc, self.api_timeout)))
+                via = " through the proxy %s:%s" % self.transport.proxy[:2] if self.transport.proxy else ""
+                raise FcError("Cannot reach the VRM at %s%s: %s" % (self.base, via, _describe(exc, self.api_timeout)))
             self._log(method, path, params, body, resp.status_code, time.time() - start, hdrs)
             if resp.status_code in RETRY_STATUSES and method in SAFE_METHODS and attempt <= self.retries:
                 self._sleep(attempt)

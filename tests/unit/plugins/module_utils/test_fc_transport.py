@@ -190,8 +190,26 @@ def test_unreachable_vrm_after_retries(monkeypatch):
     c = fc_client.FcClient("127.0.0.1", port=port, token="T", retries=2, validate_certs=False)
     with pytest.raises(FcError) as exc:
         c.get("/service/sites")
-    assert "Cannot reach the VRM at https://127.0.0.1:%d" % port in str(exc.value)
+    assert "Cannot reach the VRM at https://127.0.0.1:%d: " % port in str(exc.value)
     assert c.request_count == 3, "a GET is tried once and retried twice"
+
+
+def test_unreachable_proxy_is_named(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(fc_client.FcClient, "_sleep", lambda self, attempt: None)
+    c = fc_client.FcClient("vrm.example", token="T", retries=0, proxy_url="http://127.0.0.1:%d" % port)
+    with pytest.raises(FcError) as exc:
+        c.get("/service/sites")
+    assert "Cannot reach the VRM at https://vrm.example:7443 through the proxy 127.0.0.1:%d: " % port in str(exc.value)
+
+
+def test_unwritable_log_file_fails_before_any_request(tmp_path):
+    with pytest.raises(FcError) as exc:
+        fc_client.FcClient("vrm", token="T", log_file=str(tmp_path / "missing" / "requests.log"))
+    assert "log_file %s cannot be written: No such file or directory" % (tmp_path / "missing" / "requests.log") \
+        in str(exc.value)
 
 
 class _Proxy(threading.Thread):
