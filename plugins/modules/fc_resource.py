@@ -43,6 +43,7 @@ options:
       - For V(present) and V(absent) with O(name), the collection the object lives in, relative to the site
         (for example V(clusters) or V(dvswitchs/1/portgroups)) or absolute (starting with V(/service/)).
       - For V(request), the path to call, relative to the site or absolute.
+      - A path alone - query parameters go in O(params); V(.) and V(..) segments and white space are refused.
     type: str
   urn:
     description: URN of the object (identifies it without a lookup).
@@ -169,6 +170,24 @@ LIST_KEYS = {"dvswitchs": "dvSwitchs", "portgroups": "portGroups", "storageresou
 UNPAGED = ("clusters", "dvswitchs", "sites")
 
 
+def _check_inputs(p):
+    """Refuse a path or action that would address something other than what it names, before any request."""
+    path = p["path"]
+    if path is not None:
+        if not path.strip("/"):
+            raise FcError("path is empty; give a collection such as clusters, or an absolute /service/... path.")
+        if any(c in path for c in "?#") or any(c.isspace() for c in path):
+            raise FcError("path %r must be a path alone: put query parameters in params, and no spaces." % path)
+        if any(seg in (".", "..") for seg in path.split("/")):
+            raise FcError("path %r must not contain '.' or '..' segments." % path)
+        if path.startswith("/") and not (path == "/service" or path.startswith("/service/")):
+            raise FcError("path %r starts with '/' but not with /service/; VRM's paths are under /service, "
+                          "or give a path relative to the site." % path)
+    action = p["action"]
+    if action is not None and (not action or "/" in action or action in (".", "..") or any(c in action for c in "?# ")):
+        raise FcError("action %r must be the name of one VRM action, such as start." % action)
+
+
 def _abs(fc, path):
     if path.startswith("/service"):
         return path
@@ -225,6 +244,7 @@ def main():
 
 def run(fc):
     p = fc.params
+    _check_inputs(p)
     state = p["state"]
     body = p["body"] or {}
     follow = p["follow_up_tasks"]
