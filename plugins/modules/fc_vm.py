@@ -111,14 +111,15 @@ options:
     type: dict
     suboptions:
       type:
-        description: OS family.
+        description: OS family; V(Linux) when omitted at creation.
         type: str
         choices: [Linux, Windows, Other]
-        default: Linux
       version:
-        description: OS version id from the VRM catalogue (C(GET <site>/vms/osversions)); 301 is "Other Linux 32 bit".
+        description:
+          - OS version id from the VRM catalogue (C(GET <site>/vms/osversions)); 301 is "Other Linux 32 bit".
+          - When omitted at creation, the family's generic 64-bit version - V(302) ("Other Linux 64 bit"), V(202)
+            ("Other Windows 64 bit") or V(402) ("Other 64 bit").
         type: int
-        default: 302
   cpu:
     description: vCPUs and their QoS.
     type: dict
@@ -172,14 +173,16 @@ options:
         description: Datastore (name or URN) of a new disk. Defaults to the datastore of the first disk.
         type: str
       thin:
-        description: Thin provisioning of a new disk.
+        description:
+          - Thin provisioning of a new disk; a new disk is thin when this is omitted.
+          - For an existing disk the module only warns when the disk differs.
         type: bool
-        default: true
       bus:
-        description: Bus of a new disk.
+        description:
+          - Bus of a new disk; V(virtio) when omitted.
+          - For an existing disk the module only warns when the disk differs.
         type: str
         choices: [virtio, scsi, ide]
-        default: virtio
   disks_remove_unmanaged:
     description: Detach and delete the disks beyond O(disks). The diff shows them first.
     type: bool
@@ -397,6 +400,8 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common im
 CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservation": "reservation",
             "limit": "limit", "weight": "weight"}
 MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "limit", "weight": "weight"}
+# The generic 64-bit version of each OS family in VRM's catalogue, for a VM created without os.version.
+GENERIC_OS = {"Linux": 302, "Windows": 202, "Other": 402}
 # What VRM takes for the QoS fields (vrm-api.md 8.1; vrmsim answers 10000001 outside them).
 QOS_RANGES = {"cpu": {"cores_per_socket": (1, 255), "reservation": (0, 10 ** 7), "limit": (0, 10 ** 7),
                       "weight": (2, 255000)},
@@ -559,10 +564,23 @@ class Vm(Resource):
                          "fusioncompute.core.fc_vm_migrate)." % (obj.get("name"), obj.get("clusterName"), p["cluster"]))
         if p["os"]:
             have = obj.get("osOptions") or {}
-            want = (p["os"]["type"], p["os"]["version"])
-            if (have.get("osType"), have.get("osVersion")) != want:
-                self.fc.warn("os is used only to create a VM; %s has OS %s %s, not %s %s." % (
-                    obj.get("name"), have.get("osType"), have.get("osVersion"), want[0], want[1]))
+            want = {"osType": p["os"]["type"], "osVersion": p["os"]["version"]}
+            if any(v is not None and have.get(k) != v for k, v in want.items()):
+                self.fc.warn("os is used only to create a VM; %s has OS %s %s, not %s." % (
+                    obj.get("name"), have.get("osType"), have.get("osVersion"),
+                    " ".join(str(v) for v in want.values() if v is not None)))
+        current = vm_view(obj)["disks"]
+        for i, (want, have) in enumerate(zip(p["disks"] or [], current)):
+            ds = want.get("datastore")
+            if ds and ds not in (have["datastore"], have["datastore_urn"]):
+                self.fc.warn("disks[%d].datastore is used only for a new disk; disk %d is on %s, not %s (move it "
+                             "with fusioncompute.core.fc_vm_migrate)." % (i, have["slot"], have["datastore"], ds))
+            if want.get("thin") is not None and want["thin"] != have["thin"]:
+                self.fc.warn("disks[%d].thin is used only for a new disk; disk %d is %s." % (
+                    i, have["slot"], "thin" if have["thin"] else "thick"))
+            if want.get("bus") and want["bus"] != have["bus"]:
+                self.fc.warn("disks[%d].bus is used only for a new disk; disk %d is on the %s bus." % (
+                    i, have["slot"], have["bus"]))
 
     def compare(self, current, desired):
         changes = {}
@@ -675,7 +693,7 @@ class Vm(Resource):
             if i <= len(src_disks) and d["size_gb"] < src_disks[i - 1]["quantityGB"]:
                 raise FcError("disks[%d].size_gb %d is smaller than the source disk (%d GB); disks never shrink."
                               % (i - 1, d["size_gb"], src_disks[i - 1]["quantityGB"]))
-            entry = {"sequenceNum": i, "quantityGB": d["size_gb"], "isThin": d.get("thin", True),
+            entry = {"sequenceNum": i, "quantityGB": d["size_gb"], "isThin": d.get("thin") is not False,
                      "pciType": BUSES[d.get("bus") or "virtio"]}
             if ds is not None:
                 entry["datastoreUrn"] = ds["urn"]
@@ -709,7 +727,8 @@ class Vm(Resource):
                 "clone %s from VM %s" % (p["name"], source["name"])
         else:
             os_opt = p["os"] or {}
-            body["osOptions"] = {"osType": os_opt.get("type") or "Linux", "osVersion": os_opt.get("version") or 302}
+            os_type = os_opt.get("type") or "Linux"
+            body["osOptions"] = {"osType": os_type, "osVersion": os_opt.get("version") or GENERIC_OS[os_type]}
             body["vmConfig"] = cfg
             if p["image"]:
                 img = p["image"]
@@ -831,7 +850,7 @@ class Vm(Resource):
                     raise FcError("disks[%d].datastore is required (the VM has no disk to take it from)." % i)
                 ds = fc_lookup.datastore(self.fc, ds_ref)
                 body = {"name": "%s-disk%d" % (obj["name"], i + 1), "quantityGB": w["size_gb"],
-                        "datastoreUrn": ds["urn"], "isThin": w.get("thin", True), "type": "normal",
+                        "datastoreUrn": ds["urn"], "isThin": w.get("thin") is not False, "type": "normal",
                         "pciType": BUSES[w.get("bus") or "virtio"]}
                 steps.append(Step("add a %d GB disk to %s on %s" % (w["size_gb"], obj["name"], ds["name"]),
                                   lambda body=body: self.fc.call("POST", uri + "/action/createattachvol", body=body)))
@@ -961,16 +980,16 @@ def main():
             url=dict(type="str", required=True), protocol=dict(type="str", default="nfs", choices=["nfs", "cifs"]),
             username=dict(type="str"), password=dict(type="str", no_log=True))),
         description=dict(type="str"),
-        os=dict(type="dict", options=dict(type=dict(type="str", default="Linux", choices=["Linux", "Windows", "Other"]),
-                                          version=dict(type="int", default=302))),
+        os=dict(type="dict", options=dict(type=dict(type="str", choices=["Linux", "Windows", "Other"]),
+                                          version=dict(type="int"))),
         cpu=dict(type="dict", options=dict(count=dict(type="int"), cores_per_socket=dict(type="int"),
                                            reservation=dict(type="int"), limit=dict(type="int"),
                                            weight=dict(type="int"))),
         memory=dict(type="dict", options=dict(size_mb=dict(type="int"), reservation=dict(type="int"),
                                               limit=dict(type="int"), weight=dict(type="int"))),
         disks=dict(type="list", elements="dict", options=dict(
-            size_gb=dict(type="int", required=True), datastore=dict(type="str"), thin=dict(type="bool", default=True),
-            bus=dict(type="str", default="virtio", choices=["virtio", "scsi", "ide"]))),
+            size_gb=dict(type="int", required=True), datastore=dict(type="str"), thin=dict(type="bool"),
+            bus=dict(type="str", choices=["virtio", "scsi", "ide"]))),
         disks_remove_unmanaged=dict(type="bool", default=False),
         nics=dict(type="list", elements="dict", options=dict(
             portgroup=dict(type="str", required=True), mac=dict(type="str"),
