@@ -26,7 +26,7 @@ options:
     description: Exact name.
     type: str
   urn:
-    description: URN of one VM.
+    description: URN of one VM. Like the other filters, a URN that matches no VM returns an empty list.
     type: str
   cluster:
     description: Only VMs of this cluster (name or URN).
@@ -120,7 +120,8 @@ def _brief(vm):
 def run(fc):
     p = fc.params
     if p["urn"]:
-        vms = [fc_lookup.vm(fc, urn=p["urn"], required=True)]
+        found = fc_lookup.vm(fc, urn=p["urn"], required=False)
+        vms = [found] if found else []
     else:
         params = {"detail": 2 if p["details"] else 1}
         if p["name"]:
