@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make demo       start vrmsim, run playbooks/demo.yml, show what it did"
 	@echo "make demo-stop  stop the vrmsim that make demo left running"
-	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint"
+	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint, docs lint"
 	@echo "make sanity | units | integration | examples | simulator-test | lint | nova-test | nova-debian-test"
 	@echo "     | roles-test"
 	@echo "                one stage of make test"

@@ -137,7 +137,10 @@ run_lint() {
         return 1
     fi
     "$PY" "$ROOT/hacking/role_readme.py" --check || return 1
-    (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH="$WORK" ansible-lint --offline "${targets[@]}")
+    (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH="$WORK" ansible-lint --offline "${targets[@]}") || return 1
+    # Every plugin's and role's documentation as the Ansible docs site renders it (schema, markup, references).
+    (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH="$WORK" antsibull-docs lint-collection-docs --plugin-docs \
+        --validate-collection-refs all --disallow-unknown-collection-refs .) && echo "antsibull-docs: documentation lints clean"
 }
 
 run_nova() {
@@ -169,7 +172,7 @@ want sanity && stage "ansible-test sanity" run_sanity
 want units && stage "ansible-test units" run_units
 want integration && stage "ansible-test integration (vrmsim)" run_integration
 want examples && stage "module and inventory EXAMPLES against vrmsim" "$PY" "$ROOT/hacking/run_examples.py"
-want lint && stage "ansible-lint" run_lint
+want lint && stage "ansible-lint, antsibull-docs lint" run_lint
 want nova && stage "nova-compute driver" run_nova
 want nova-debian && stage "nova-compute driver on Debian's nova" env PYTHON="$PY" "$ROOT/nova_driver/run_tests_debian.sh"
 want roles && stage "roles on test hosts" run_roles
