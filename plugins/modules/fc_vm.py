@@ -201,20 +201,20 @@ options:
         type: str
         required: true
       mac:
-        description: MAC address (VRM generates one when omitted).
+        description: MAC address, six hexadecimal pairs separated by colons (VRM generates one when omitted).
         type: str
       bandwidth:
         description: Per-NIC bandwidth limits on its virtual switch port, in Mbit/s (burst in Mbit).
         type: dict
         suboptions:
           tx_average:
-            description: Outbound average.
+            description: Outbound average (0-10000).
             type: int
           tx_peak:
-            description: Outbound peak (at least the average).
+            description: Outbound peak (at least the average, at most 10000).
             type: int
           tx_burst:
-            description: Outbound burst size.
+            description: Outbound burst size (0-10000).
             type: int
           priority:
             description: Priority 2-7 (needs O(nics[].bandwidth.tx_average)).
@@ -428,6 +428,28 @@ def _ipv4(value, field):
         raise FcError("%s %r is not an IPv4 address." % (field, value))
 
 
+_MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+MAX_NIC_MBIT = 10000   # VRM's per-NIC shaping limit (vrm-api.md, PUT <site>/vsps/<id>)
+
+
+def _check_nic(i, nic):
+    """A NIC's MAC and bandwidth as VRM takes them, checked before anything is created or changed."""
+    if nic.get("mac") and not _MAC.match(nic["mac"]):
+        raise FcError("nics[%d].mac %r is not a MAC address like 28:6e:d4:00:00:01." % (i, nic["mac"]))
+    bw = nic.get("bandwidth") or {}
+    for key in ("tx_average", "tx_peak", "tx_burst"):
+        if bw.get(key) is not None and not 0 <= bw[key] <= MAX_NIC_MBIT:
+            raise FcError("nics[%d].bandwidth.%s must be between 0 and %d, not %d." % (i, key, MAX_NIC_MBIT, bw[key]))
+    if bw.get("priority") is not None:
+        if not 2 <= bw["priority"] <= 7:
+            raise FcError("nics[%d].bandwidth.priority must be between 2 and 7, not %d." % (i, bw["priority"]))
+        if not bw.get("tx_average"):
+            raise FcError("nics[%d].bandwidth.priority needs tx_average (VRM prioritises shaped traffic only)." % i)
+    if bw.get("tx_peak") and bw.get("tx_average") and bw["tx_peak"] < bw["tx_average"]:
+        raise FcError("nics[%d].bandwidth.tx_peak (%d) must be at least tx_average (%d)." % (
+            i, bw["tx_peak"], bw["tx_average"]))
+
+
 # VRM's rules for guest customization (FC8DOC ch3, vmCustomization; vrm-api.md 8.1.6).
 _GUEST_HOSTNAME = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
 _PASSWORD_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^A-Za-z0-9]"))
@@ -518,6 +540,8 @@ class Vm(Resource):
         for d in p["disks"] or []:
             check_disk_size(d["size_gb"], "disks[].size_gb")
         _check_customization(p["customization"])
+        for i, n in enumerate(p["nics"] or []):
+            _check_nic(i, n)
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
