@@ -153,6 +153,7 @@ options:
     description:
       - Networks (CIDR) to choose C(ansible_host) from, in order of preference, among the VM's guest addresses.
       - Empty means the first guest address of the wanted IP version.
+      - Unspecified and link-local addresses (C(0.0.0.0), C(169.254.0.0/16), C(fe80::/10)) are never chosen.
     type: list
     elements: str
     default: []
@@ -226,7 +227,6 @@ cache_timeout: 300
 """
 
 import hashlib
-import ipaddress
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -237,6 +237,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import parse_networks, pick_address
 
 PAGE = 100
 DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_site", "fc_cluster", "fc_host",
@@ -298,12 +299,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 "s" if len(bad) > 1 else "", ", ".join(bad), ", ".join(ALL_PROPERTIES)))
         if self.get_option("max_workers") < 1:
             raise AnsibleParserError("max_workers must be at least 1, not %d." % self.get_option("max_workers"))
-        self._networks = []
-        for n in self.get_option("ansible_host_networks") or []:
-            try:
-                self._networks.append(ipaddress.ip_network(n, strict=False))
-            except ValueError:
-                raise AnsibleParserError("ansible_host_networks: %r is not a network in CIDR form." % n)
+        try:
+            self._networks = parse_networks(self.get_option("ansible_host_networks"), "ansible_host_networks")
+        except FcError as exc:
+            raise AnsibleParserError(str(exc))
 
     def _scope_digest(self):
         keys = ("host", "port", "sites", "clusters", "hosts", "status", "include_templates", "gather_details")
@@ -459,22 +458,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return out
 
     def _ansible_host(self, variables):
-        version = self.get_option("ansible_host_ip_version")
-        addrs = []
-        for a in variables.get("fc_ips") or []:
-            try:
-                ip = ipaddress.ip_address(a)
-            except ValueError:
-                continue
-            if ip.version == version:
-                addrs.append(ip)
-        if self._networks:
-            for net in self._networks:
-                for ip in addrs:
-                    if ip.version == net.version and ip in net:
-                        return str(ip)
-            return None
-        return str(addrs[0]) if addrs else None
+        return pick_address(variables.get("fc_ips"), self._networks, self.get_option("ansible_host_ip_version"))
 
     def _group(self, name):
         if self.get_option("sanitize_names"):

@@ -71,30 +71,42 @@ def vm_view(vm):
     }
 
 
-def choose_ip(nics, networks=None, version=4):
-    """The first guest address of ``version`` in the preferred ``networks`` (CIDR list), or any."""
+def parse_networks(values, field):
+    """CIDR strings -> ip_network objects; FcError naming ``field`` for one that is not a network."""
     nets = []
-    for n in networks or []:
+    for n in values or []:
         try:
             nets.append(ipaddress.ip_network(n, strict=False))
-        except ValueError:
-            raise FcError("%r is not a network in CIDR form." % n)
+        except (TypeError, ValueError):
+            raise FcError("%s: %r is not a network in CIDR form." % (field, n))
+    return nets
+
+
+def pick_address(addresses, networks=None, version=4):
+    """The first usable address of ``version`` in the first of ``networks`` (ip_network list) holding one, or,
+    without networks, the first usable one; None if there is none. Unspecified and link-local addresses
+    (0.0.0.0, fe80::/10, 169.254/16) never reach the guest from outside, so they are skipped."""
     addrs = []
-    for nic in nics:
-        for a in nic.get("ips") or []:
-            try:
-                ip = ipaddress.ip_address(a)
-            except ValueError:
-                continue
-            if ip.version == version and not ip.is_unspecified and not ip.is_link_local:
-                addrs.append(ip)
-    if nets:
-        for net in nets:
+    for a in addresses or []:
+        try:
+            ip = ipaddress.ip_address(a)
+        except ValueError:
+            continue
+        if ip.version == version and not ip.is_unspecified and not ip.is_link_local:
+            addrs.append(ip)
+    if networks:
+        for net in networks:
             for ip in addrs:
                 if ip.version == net.version and ip in net:
                     return str(ip)
         return None
     return str(addrs[0]) if addrs else None
+
+
+def choose_ip(nics, networks=None, version=4):
+    """The first guest address of ``version`` on the VM's NICs in the preferred ``networks`` (CIDR list), or any."""
+    return pick_address([a for nic in nics for a in nic.get("ips") or []],
+                        parse_networks(networks, "ip_networks"), version)
 
 
 def wait_for_ip(client, vm_uri, timeout, networks=None, version=4, sleep=time.sleep, clock=time.monotonic):

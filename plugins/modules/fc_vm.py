@@ -276,7 +276,9 @@ options:
     type: int
     default: 300
   ip_networks:
-    description: Networks (CIDR) to prefer for the returned address, in order.
+    description:
+      - Networks (CIDR) to prefer for the returned address, in order. Checked before anything is sent.
+      - Unspecified and link-local addresses are never returned.
     type: list
     elements: str
     default: []
@@ -395,7 +397,8 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, check_disk_size, vm_view, wait_for_ip
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
+    BUSES, check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservation": "reservation",
             "limit": "limit", "weight": "weight"}
@@ -540,6 +543,7 @@ class Vm(Resource):
         for d in p["disks"] or []:
             check_disk_size(d["size_gb"], "disks[].size_gb")
         _check_customization(p["customization"])
+        parse_networks(p["ip_networks"], "ip_networks")
         for i, n in enumerate(p["nics"] or []):
             _check_nic(i, n)
 

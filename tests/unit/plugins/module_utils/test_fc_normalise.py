@@ -94,5 +94,9 @@ def test_choose_ip_prefers_networks_and_versions():
     assert fc_vm_common.choose_ip(nics, ["10.0.0.0/8"]) == "10.1.2.3"
     assert fc_vm_common.choose_ip(nics, version=6) == "2001:db8::5"
     assert fc_vm_common.choose_ip(nics, ["172.16.0.0/12"]) is None
-    with pytest.raises(FcError):
+    with pytest.raises(FcError) as exc:
         fc_vm_common.choose_ip(nics, ["not-a-network"])
+    assert "ip_networks: 'not-a-network' is not a network in CIDR form." in str(exc.value)
+    # unspecified and link-local addresses are never chosen
+    assert fc_vm_common.pick_address(["0.0.0.0", "169.254.3.4", "10.0.0.9"]) == "10.0.0.9"
+    assert fc_vm_common.pick_address(["fe80::1"], version=6) is None
