@@ -21,6 +21,11 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity imp
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer
 
 
+# VRM's limits for every object's name and description (FC8DOC ch3-5: names [1,256], descriptions [0,1024]).
+MAX_NAME = 256
+MAX_DESCRIPTION = 1024
+
+
 class FcModule(object):
     """An AnsibleModule with the shared connection/wait options, a client, a site and a task waiter."""
 
@@ -43,7 +48,14 @@ class FcModule(object):
         for name in ("name", "new_name"):
             value = self.params.get(name)
             if isinstance(value, str) and not value.strip():
-                self.module.fail_json(msg="%s must not be empty; VRM names are 1 to 256 characters." % name)
+                self.module.fail_json(msg="%s must not be empty; VRM names are 1 to %d characters." % (name, MAX_NAME))
+            if isinstance(value, str) and len(value) > MAX_NAME:
+                self.module.fail_json(msg="%s has %d characters; VRM names are 1 to %d characters." % (
+                    name, len(value), MAX_NAME))
+        value = self.params.get("description")
+        if isinstance(value, str) and len(value) > MAX_DESCRIPTION:
+            self.module.fail_json(msg="description must be at most %d characters (VRM's limit), not %d." % (
+                MAX_DESCRIPTION, len(value)))
         for name, value in sorted(self.params.items()):
             if value is None or not (name == "timeout" or name.endswith("_timeout")) or isinstance(value, bool):
                 continue

@@ -114,6 +114,7 @@ def test_missing_credentials_fail_before_any_request(vrm, run_module):
     ("api_timeout", 0, "api_timeout must be at least 1 second, not 0."),
     ("poll_interval", 0, "poll_interval must be above 0 seconds"),
     ("name", " ", "name must not be empty"),
+    ("name", "n" * 257, "name has 257 characters; VRM names are 1 to 256 characters."),
 ])
 def test_unusable_values_fail_before_any_request(vrm, run_module, option, value, words):
     result, failed = run_module(fc_resource, dict(CREATE, **{option: value}))
