@@ -237,6 +237,8 @@ options:
     description:
       - Guest customization at deployment (VM Tools in the template needed). The module waits for the follow-up
         customization task VRM starts after the deployment.
+      - It is applied only when the VM is deployed or cloned. On an existing VM the module warns when the guest
+        reports another host name than O(customization.hostname), and changes nothing.
     type: dict
     suboptions:
       hostname:
@@ -597,6 +599,11 @@ class Vm(Resource):
                 self.fc.warn("os is used only to create a VM; %s has OS %s %s, not %s." % (
                     obj.get("name"), have.get("osType"), have.get("osVersion"),
                     " ".join(str(v) for v in want.values() if v is not None)))
+        wanted = (p["customization"] or {}).get("hostname")
+        have = (obj.get("osOptions") or {}).get("hostname")
+        if wanted and have and wanted != have:
+            self.fc.warn("customization is applied only when a VM is deployed or cloned; %s exists and its guest "
+                         "reports host name %s, not %s." % (obj.get("name"), have, wanted))
         current = vm_view(obj)["disks"]
         for i, (want, have) in enumerate(zip(p["disks"] or [], current)):
             ds = want.get("datastore")
