@@ -188,6 +188,11 @@ def test_chunked_bodies_are_read_and_bad_lengths_refused(sim):
                           + b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (len(first), first, len(second), second))
     assert " 200 " in status, (status, answer)
     assert sim.find("clusters", "chunked-cluster")["description"] == "sent in two chunks"
+    bom = b"\xef\xbb\xbf" + json.dumps({"name": "bom-cluster"}).encode()
+    status, answer = _raw(sim, b"POST " + sim.site.encode() + b"/clusters HTTP/1.1\r\nHost: x\r\n"
+                          b"X-Auth-Token: " + sim.token.encode() + b"\r\nContent-Length: %d\r\n"
+                          b"Connection: close\r\n\r\n%s" % (len(bom), bom))
+    assert " 200 " in status and sim.find("clusters", "bom-cluster"), (status, answer)
     status, answer = _raw(sim, b"POST " + sim.site.encode() + b"/clusters HTTP/1.1\r\nHost: x\r\n"
                           b"X-Auth-Token: " + sim.token.encode() + b"\r\nContent-Length: lots\r\n\r\n{}")
     assert " 400 " in status and b"Content-Length" in answer

@@ -181,7 +181,7 @@ class Handler(BaseHTTPRequestHandler):
         if not data.strip():
             return None
         try:
-            return json.loads(data.decode("utf-8"))
+            return json.loads(data.decode("utf-8-sig"))   # a leading UTF-8 byte order mark (some Windows clients send one) is skipped
         except (ValueError, UnicodeDecodeError):
             raise VrmError("10000001", "The request body is not valid JSON.")
 
