@@ -104,3 +104,23 @@ options:
     type: float
     default: 2.0
 """
+
+    # The same options for modules that start no task: accepted, so that module_defaults for the fc action
+    # group can set them for every module of a play, and without effect.
+    WAIT_UNUSED = r"""
+options:
+  wait:
+    description:
+      - Has no effect; this module starts no VRM task. Accepted so that C(module_defaults) for
+        C(group/fusioncompute.core.fc) can set it for every module of a play.
+    type: bool
+    default: true
+  timeout:
+    description: Has no effect, as O(wait).
+    type: int
+    default: 600
+  poll_interval:
+    description: Has no effect, as O(wait).
+    type: float
+    default: 2.0
+"""

@@ -15,7 +15,7 @@ author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
   - fusioncompute.core.fc
-  - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.fc.WAIT_UNUSED
   - fusioncompute.core.attributes
   - fusioncompute.core.attributes.INFO
 options:
