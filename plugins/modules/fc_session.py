@@ -14,8 +14,8 @@ description:
     later tasks can pass it as O(token) and save one login each.
   - With O(state=absent), logs out the session of O(token).
   - A VRM token expires after 10 minutes without use.
-  - The token is returned in clear in the result; do not print the registered result. (C(no_log) on the task
-    would also hide the token from the variable you register.)
+  - The token is returned in clear in the result. Set C(no_log) on the task - it hides the result from the
+    output and logs, while the variable you register still holds the token for later tasks.
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
@@ -40,6 +40,7 @@ EXAMPLES = r"""
 - name: Log in once (address, user and password from FC_HOST, FC_USERNAME and FC_PASSWORD)
   fusioncompute.core.fc_session:
   register: fc_login
+  no_log: true
 
 - name: Use the token in the following tasks
   fusioncompute.core.fc_site_info:
