@@ -54,7 +54,8 @@ instance_opts = [
     cfg.StrOpt("default_template", help="Template used when no template matches the image."),
     cfg.StrOpt("instance_initial_mode", default="FusionCompute", choices=["FusionCompute", "cloud_init"],
                help="FusionCompute: set the host name (and the admin password when use_admin_pass) through "
-                    "FusionCompute guest customization; cloud_init: leave the guest alone."),
+                    "FusionCompute guest customization; the host name is cut to VRM's 15 characters, other "
+                    "characters than letters, digits, '-' and '_' become '-'. cloud_init: leave the guest alone."),
     cfg.BoolOpt("use_admin_pass", default=False, help="Pass nova's admin password to guest customization."),
     cfg.FloatOpt("cpu_ratio", default=1.0, min=0.1, help="Multiplier on the cluster's vCPUs before reporting."),
     cfg.IntOpt("resource_reduced_rate", default=100, min=0, max=100,
