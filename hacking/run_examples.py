@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Run every module's EXAMPLES, and the fc_vms inventory's, as they stand, against a fresh vrmsim (demo seed) each.
 
+Each module result must also match the module's RETURN: no undocumented key, every key documented as
+returned always present.
+
 The examples take their connection from FC_HOST, FC_PORT, FC_USERNAME, FC_PASSWORD and FC_CA_PATH,
 as the documentation says, so a copied example must run unchanged. Exit status 1 when one fails.
 Usage: hacking/run_examples.py [MODULE...|fc_vms]   (with the project's virtualenv first on PATH)
@@ -41,6 +44,46 @@ def vrmsim(tmp, name, *extra):
     return proc, env
 
 
+# What Ansible itself puts in every module result; the rest must be documented in the module's RETURN.
+STANDARD_KEYS = {"changed", "failed", "invocation", "warnings", "deprecations", "diff", "msg", "skipped",
+                 "skip_reason", "false_condition", "ansible_facts", "item", "ansible_loop_var", "results",
+                 "exception", "module_stdout", "module_stderr", "rc", "attempts", "censored"}
+
+
+def documented_returns(module):
+    """RETURN of a module: its top-level keys and those it says are returned always."""
+    with open(os.path.join(ROOT, "plugins", "modules", module + ".py"), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "RETURN":
+            spec = yaml.safe_load(node.value.value) or {}
+            return set(spec), {k for k, v in spec.items() if (v or {}).get("returned") == "always"}
+    return set(), set()
+
+
+def check_returns(records):
+    """Every result of a module of this collection has only documented keys, and all the always-returned ones."""
+    problems = []
+    for record in records:
+        action = record["action"] or ""
+        if not action.startswith("fusioncompute.core.") or record["status"] != "ok":
+            continue
+        module = action.split(".")[-1]
+        known, always = documented_returns(module)
+        result = record["result"]
+        for item in result.get("results") or [result]:
+            if item.get("failed") or item.get("skipped"):
+                continue
+            keys = {k for k in item if not k.startswith("_ansible")} - STANDARD_KEYS
+            for key in sorted(keys - known):
+                problems.append("%s (task %r) returns %r, which its RETURN does not document"
+                                % (module, record["task"], key))
+            for key in sorted(always - set(item)):
+                problems.append("%s (task %r) did not return %r, which its RETURN says is returned always"
+                                % (module, record["task"], key))
+    return problems
+
+
 def run(module, tmp):
     text = examples(module)
     if not text or not yaml.safe_load(text):
@@ -52,11 +95,16 @@ def run(module, tmp):
             handle.write("- hosts: localhost\n  gather_facts: false\n  tasks:\n")
             for line in text.splitlines():
                 handle.write(("    " + line).rstrip() + "\n")
+        records_file = os.path.join(tmp, module + ".results")
+        env.update(ANSIBLE_CALLBACK_PLUGINS=os.path.join(ROOT, "hacking", "callback_plugins"),
+                   ANSIBLE_CALLBACKS_ENABLED="record_results", RECORD_RESULTS_FILE=records_file)
         out = subprocess.run(["ansible-playbook", playbook], env=env, capture_output=True, text=True)
-        if out.returncode == 0:
-            return True, ""
-        lines = [x for x in out.stdout.splitlines() if x.startswith(("TASK [", "fatal", "[ERROR]"))]
-        return False, "\n".join(lines[-3:] + [out.stderr.strip()[-500:]])
+        if out.returncode:
+            lines = [x for x in out.stdout.splitlines() if x.startswith(("TASK [", "fatal", "[ERROR]"))]
+            return False, "\n".join(lines[-3:] + [out.stderr.strip()[-500:]])
+        with open(records_file, encoding="utf-8") as handle:
+            problems = check_returns([json.loads(line) for line in handle])
+        return not problems, "\n".join(problems)
     finally:
         proc.terminate()
         proc.wait()

@@ -108,6 +108,32 @@ portgroup:
   description: The port group (name, urn, dvs, port_type, vlan_id, vlan_range, tx, rx, priority, nic_count).
   returned: always
   type: dict
+plan:
+  description: The changes made (or, in check mode, that would be made), one sentence each, in order.
+  returned: when changed
+  type: list
+  elements: str
+tasks:
+  description: The VRM tasks the module started, in order.
+  returned: when tasks were started
+  type: list
+  elements: dict
+  contains:
+    task_urn:
+      description: URN of the task.
+      type: str
+    method:
+      description: HTTP method of the request that started it.
+      type: str
+    path:
+      description: Path of that request.
+      type: str
+    status:
+      description: V(success) when the module waited for it, V(running) with O(wait=false).
+      type: str
+    duration:
+      description: Seconds the task took (absent with O(wait=false)).
+      type: float
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup

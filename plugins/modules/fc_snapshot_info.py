@@ -49,6 +49,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+vm_urn:
+  description: URN of the VM the snapshots belong to.
+  returned: always
+  type: str
 tree:
   description: Root snapshots with their child_snapshots, snake_case.
   returned: always

@@ -381,15 +381,31 @@ ip_address:
   returned: when wait_for_ip is true
   type: str
 plan:
-  description: The changes made (or that would be made), in order.
+  description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
   type: list
   elements: str
 tasks:
-  description: VRM tasks started.
+  description: The VRM tasks the module started, in order.
   returned: when tasks were started
   type: list
   elements: dict
+  contains:
+    task_urn:
+      description: URN of the task.
+      type: str
+    method:
+      description: HTTP method of the request that started it.
+      type: str
+    path:
+      description: Path of that request.
+      type: str
+    status:
+      description: V(success) when the module waited for it, V(running) with O(wait=false).
+      type: str
+    duration:
+      description: Seconds the task took (absent with O(wait=false)).
+      type: float
 """
 
 import ipaddress
