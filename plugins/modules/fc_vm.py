@@ -449,13 +449,13 @@ def _ipv4(value, field):
         raise FcError("%s %r is not an IPv4 address." % (field, value))
 
 
-_MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+_MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 MAX_NIC_MBIT = 10000   # VRM's per-NIC shaping limit (vrm-api.md, PUT <site>/vsps/<id>)
 
 
 def _check_nic(i, nic):
     """A NIC's MAC and bandwidth as VRM takes them, checked before anything is created or changed."""
-    if nic.get("mac") and not _MAC.match(nic["mac"]):
+    if nic.get("mac") and not _MAC.fullmatch(nic["mac"]):
         raise FcError("nics[%d].mac %r is not a MAC address like 28:6e:d4:00:00:01." % (i, nic["mac"]))
     bw = nic.get("bandwidth") or {}
     for key in ("tx_average", "tx_peak", "tx_burst"):
@@ -472,7 +472,7 @@ def _check_nic(i, nic):
 
 
 # VRM's rules for guest customization (FC8DOC ch3, vmCustomization; vrm-api.md 8.1.6).
-_GUEST_HOSTNAME = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
+_GUEST_HOSTNAME = re.compile(r"[A-Za-z0-9_-]{1,15}")
 _PASSWORD_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^A-Za-z0-9]"))
 MAX_CUSTOM_NICS = 16
 
@@ -482,7 +482,7 @@ def _check_customization(c):
     if not c:
         return
     name = c.get("hostname")
-    if name is not None and (not _GUEST_HOSTNAME.match(name) or name.isdigit()):
+    if name is not None and (not _GUEST_HOSTNAME.fullmatch(name) or name.isdigit()):
         raise FcError("customization.hostname %r must be 1 to 15 letters, digits, '-' or '_', and not digits "
                       "only (VRM's rule for guest host names)." % name)
     password = c.get("password")
