@@ -42,6 +42,7 @@ class FcModule(object):
         self._site = None
         self.tasks = []
         self.warnings = []
+        self.wrote = False   # a write took effect (or its task still runs): a later failure reports changed
 
     def _check_values(self):
         """Empty names, and time limits or poll intervals that cannot work, fail before anything is sent."""
@@ -97,11 +98,16 @@ class FcModule(object):
         if is_task_answer(answer):
             entry = {"task_urn": answer.get("taskUrn"), "method": method, "path": path}
             if self.params.get("wait", True):
-                res = self.waiter().wait(answer, follow_up=follow_up)
+                try:
+                    res = self.waiter().wait(answer, follow_up=follow_up)
+                except FcTimeout:
+                    self.wrote = True   # the task goes on changing the object; a failed task changed nothing
+                    raise
                 entry.update(status=res["status"], duration=res["duration"])
             else:
                 entry["status"] = "running"
             self.tasks.append(entry)
+        self.wrote = True
         return answer
 
     def warn(self, msg):
@@ -115,17 +121,17 @@ class FcModule(object):
             result = fn() or {}
         except FcApiError as exc:
             self._close()
-            self.module.fail_json(msg=str(exc), tasks=self.tasks, **exc.to_result())
+            self.module.fail_json(msg=str(exc), changed=self.wrote, tasks=self.tasks, **exc.to_result())
         except FcTimeout as exc:
             self._close()
-            self.module.fail_json(msg=str(exc), task_urn=exc.task_urn, tasks=self.tasks)
+            self.module.fail_json(msg=str(exc), changed=self.wrote, task_urn=exc.task_urn, tasks=self.tasks)
         except FcError as exc:
             self._close()
-            self.module.fail_json(msg=str(exc), tasks=self.tasks)
+            self.module.fail_json(msg=str(exc), changed=self.wrote, tasks=self.tasks)
         except Exception as exc:  # an unexpected bug: show it with its traceback
             self._close()
             self.module.fail_json(msg="Unexpected error: %s" % exc, exception=traceback.format_exc(),
-                                  tasks=self.tasks)
+                                  changed=self.wrote, tasks=self.tasks)
         self._close()
         result.setdefault("changed", False)
         if self.tasks:

@@ -227,6 +227,9 @@ options:
     description:
       - V(powered-on), V(powered-off) (a safe shutdown through VM Tools when they run, else forced) or
         V(suspended) (hibernated). Omit to leave the power state alone (a new VM then starts, as VRM does).
+      - VRM creates a VM even when it cannot start it (no host with the capacity, the DVS or the datastore). With
+        V(powered-on) or V(suspended) the module then starts it and fails with VRM's reason (reporting the VM
+        created as a change); with the option omitted it warns with that reason.
     type: str
     choices: [powered-on, powered-off, suspended]
   allow_power_cycling:
@@ -800,6 +803,13 @@ class Vm(Resource):
             answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
             self._created_urn = answer.get("urn")
             vm = self.client.get(answer["uri"])
+            if boot and vm.get("status") not in ("running", "starting"):
+                # VRM's create task succeeds even when the VM could not be started; the reason is in the task
+                if p["power_state"] in ("powered-on", "suspended"):
+                    self._power(vm["uri"], "start")      # fails with VRM's code when it still cannot start
+                    vm = self.client.get(vm["uri"])
+                else:
+                    self.fc.warn("VRM created %s but did not start it%s." % (p["name"], self._task_reason(answer)))
             if p["is_template"] and source is None and not p["image"]:
                 self.fc.call("PUT", vm["uri"], body={"isTemplate": True})
             if p["power_state"] == "suspended" and vm.get("status") == "running":
@@ -951,6 +961,14 @@ class Vm(Resource):
             steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
                               lambda: self._apply_bandwidth(self.client.get(uri))))
         return steps
+
+    def _task_reason(self, answer):
+        """': <reason>' of the task an answer started, when VRM put one there; '' otherwise."""
+        if not answer.get("taskUri"):
+            return ""
+        task = self.client.get(answer["taskUri"])
+        code, text = task.get("reason"), task.get("reasonDes")
+        return ": %s (VRM error %s)" % (text, code) if code else ""
 
     # -- per-NIC bandwidth (virtual switch ports) ---------------------------------------------------
     def _vsps(self, vm_name):
