@@ -187,6 +187,9 @@ class Host(Resource):
                       lambda: self.fc.call("POST", self.fc.site_uri + "/hosts", body=body))]
         if p["maintenance"]:
             steps.append(Step("enter maintenance mode", lambda: self._maintenance(self.find(), True)))
+        if p["power_state"] == "powered-off":   # an added host runs; power it off in the same run
+            steps.append(Step("power off %s" % p["ip"], lambda: self.fc.call(
+                "POST", self.find()["uri"] + "/action/poweroff", body={"mode": "safe"})))
         return steps
 
     def plan_update(self, obj, current, changes):
