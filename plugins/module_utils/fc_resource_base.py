@@ -92,8 +92,11 @@ class FcModule(object):
                           max_poll=self.params.get("poll_interval") or 2.0)
 
     # -- writes ------------------------------------------------------------------------------
-    def call(self, method, path, body=None, params=None, follow_up=False):
-        """Send a write and wait for its task (when ``wait`` is true); return the answer."""
+    def call(self, method, path, body=None, params=None, follow_up=False, changes=True):
+        """Send a write and wait for its task (when ``wait`` is true); return the answer.
+
+        ``changes=False`` for requests that change no configuration (a storage rescan): a run that fails after
+        one still reports no change."""
         answer = self.client.request(method, path, params=params, body=body)
         if is_task_answer(answer):
             entry = {"task_urn": answer.get("taskUrn"), "method": method, "path": path}
@@ -101,13 +104,13 @@ class FcModule(object):
                 try:
                     res = self.waiter().wait(answer, follow_up=follow_up)
                 except FcTimeout:
-                    self.wrote = True   # the task goes on changing the object; a failed task changed nothing
+                    self.wrote = self.wrote or changes   # the task goes on; a failed task changed nothing
                     raise
                 entry.update(status=res["status"], duration=res["duration"])
             else:
                 entry["status"] = "running"
             self.tasks.append(entry)
-        self.wrote = True
+        self.wrote = self.wrote or changes
         return answer
 
     def warn(self, msg):

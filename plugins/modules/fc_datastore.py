@@ -219,7 +219,8 @@ class Datastore(Resource):
         wanted = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"]) if p["type"] == "nfs" else p["storage_unit"]
         if rescan and not any(wanted in (u.get("name"), u.get("urn")) for u in units):
             # the host may not have scanned its storage since the export or LUN appeared
-            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host_urn})
+            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host_urn},
+                         changes=False)
             return self._unit_for(host_urn, rescan=False)
         if p["type"] == "nfs":
             name = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"])
@@ -239,7 +240,8 @@ class Datastore(Resource):
         units = (self.client.get(self.fc.site_uri + "/storageunits", params={
             "hostUrn": host["urn"], "useState": "all", "deviceType": "0"}) or {}).get("storageUnits", [])
         if not any(u.get("urn") == unit_urn for u in units):
-            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host["urn"]})
+            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host["urn"]},
+                         changes=False)
         self.fc.call("POST", self.fc.site_uri + "/datastores",
                      body={"hostUrn": host["urn"], "storageUnitUrn": unit_urn, "useType": 1})
 
