@@ -102,6 +102,11 @@ def vm(fc, name=None, urn=None, uuid=None, match="exact", templates=None, requir
         items = fc.client.list_all(fc.site_uri + "/vms", "vms", params)
         obj = exact(items, name, "VMs" if not templates else "templates", match)
     if obj is None and required:
+        if templates is False and name:
+            found = fc.client.list_all(fc.site_uri + "/vms", "vms", {"name": name, "isTemplate": "true", "detail": 0})
+            if any(t.get("name") == name for t in found):
+                raise FcError("%r is a template; this needs a VM (turn the template into a VM with fc_vm "
+                              "is_template=false, or name a VM)." % name)
         raise FcError("%s %r not found." % ("Template" if templates else "VM", urn or uuid or name))
     return obj
 
