@@ -10,6 +10,7 @@ Usage: hacking/run_examples.py [MODULE...|fc_vms]   (with the project's virtuale
 """
 
 import ast
+import functools
 import json
 import os
 import shutil
@@ -50,6 +51,7 @@ STANDARD_KEYS = {"changed", "failed", "invocation", "warnings", "deprecations", 
                  "exception", "module_stdout", "module_stderr", "rc", "attempts", "censored"}
 
 
+@functools.lru_cache(maxsize=None)
 def documented_returns(module):
     """RETURN of a module: its top-level keys and those it says are returned always."""
     with open(os.path.join(ROOT, "plugins", "modules", module + ".py"), encoding="utf-8") as handle:

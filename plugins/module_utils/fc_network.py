@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusioncompute.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Normalisation of VLAN lists and bandwidth values, so comparisons with VRM never flap."""
+"""Network values: VLAN lists and bandwidths normalised so comparisons with VRM never flap, IP addresses checked."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
@@ -86,3 +87,12 @@ def shaping(direction, current=None):
     if peak < avg:
         raise FcError("peak (%d) must be at least average (%d)." % (peak, avg))
     return {"average": avg, "peak": peak, "burst": burst}
+
+
+def check_ip(value, field, version=None):
+    """``value`` as an IP address (of ``version`` 4 or 6 when given); FcError naming ``field`` otherwise."""
+    kind = {4: ipaddress.IPv4Address, 6: ipaddress.IPv6Address}.get(version, ipaddress.ip_address)
+    try:
+        return str(kind(value))
+    except ValueError:
+        raise FcError("%s %r is not an IP%s address." % (field, value, "v%d" % version if version else ""))

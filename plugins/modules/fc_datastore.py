@@ -131,11 +131,10 @@ tasks:
       type: float
 """
 
-import ipaddress
-
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import ds_view
 
@@ -150,10 +149,7 @@ class Datastore(Resource):
     def validate(self):
         p = self.params
         if p["nfs"]:
-            try:
-                ipaddress.ip_address(p["nfs"]["server"])
-            except ValueError:
-                raise FcError("nfs.server %r must be an IP address." % p["nfs"]["server"])
+            check_ip(p["nfs"]["server"], "nfs.server")
             if not p["nfs"]["path"].startswith("/"):
                 raise FcError("nfs.path must be an absolute path.")
         t = p["warning_threshold_percent"]

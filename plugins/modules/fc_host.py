@@ -119,11 +119,10 @@ tasks:
       type: float
 """
 
-import ipaddress
-
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import host_view
 
@@ -137,10 +136,7 @@ class Host(Resource):
             raise FcError("Give ip or name to identify the host.")
         for k in ("ip", "bmc_ip"):
             if p[k]:
-                try:
-                    ipaddress.ip_address(p[k])
-                except ValueError:
-                    raise FcError("%s %r is not an IP address." % (k, p[k]))
+                check_ip(p[k], k)
 
     def find(self):
         p = self.params

@@ -417,6 +417,7 @@ import re
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     BUSES, check_disk_size, parse_networks, vm_view, wait_for_ip)
@@ -426,10 +427,11 @@ CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservat
 MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "limit", "weight": "weight"}
 # The generic 64-bit version of each OS family in VRM's catalogue, for a VM created without os.version.
 GENERIC_OS = {"Linux": 302, "Windows": 202, "Other": 402}
-# What VRM takes for the QoS fields (vrm-api.md 8.1; vrmsim answers 10000001 outside them).
-QOS_RANGES = {"cpu": {"cores_per_socket": (1, 255), "reservation": (0, 10 ** 7), "limit": (0, 10 ** 7),
-                      "weight": (2, 255000)},
-              "memory": {"reservation": (0, 4194304), "limit": (0, 4194304), "weight": (1, 83886080)}}
+# What VRM takes for the CPU and memory fields (vrm-api.md 8.1; vrmsim answers 10000001 outside them).
+RANGES = {"cpu": {"count": (1, 255), "cores_per_socket": (1, 255), "reservation": (0, 10 ** 7),
+                  "limit": (0, 10 ** 7), "weight": (2, 255000)},
+          "memory": {"size_mb": (128, 4194304), "reservation": (0, 4194304), "limit": (0, 4194304),
+                     "weight": (1, 83886080)}}
 
 
 def _netmask(value):
@@ -443,13 +445,6 @@ def _netmask(value):
         raise FcError("customization.nics[].netmask %r is neither a dotted IPv4 netmask nor a prefix length "
                       "from 0 to 32." % value)
     return str(mask)
-
-
-def _ipv4(value, field):
-    try:
-        return str(ipaddress.IPv4Address(value))
-    except ValueError:
-        raise FcError("%s %r is not an IPv4 address." % (field, value))
 
 
 _MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
@@ -500,10 +495,10 @@ def _check_customization(c):
                       % (len(nics), MAX_CUSTOM_NICS))
     for n in nics:
         if n.get("ip"):
-            _ipv4(n["ip"], "customization.nics[].ip")
+            check_ip(n["ip"], "customization.nics[].ip", 4)
             _netmask(n.get("netmask"))
             if n.get("gateway"):
-                _ipv4(n["gateway"], "customization.nics[].gateway")
+                check_ip(n["gateway"], "customization.nics[].gateway", 4)
         elif n.get("netmask") or n.get("gateway"):
             raise FcError("customization.nics[]: netmask and gateway need ip (a static address) in the same entry.")
         dns = n.get("dns") or []
@@ -511,7 +506,7 @@ def _check_customization(c):
             raise FcError("customization.nics[].dns has %d servers; VRM sets a preferred and an alternate one, "
                           "at most 2." % len(dns))
         for server in dns:
-            _ipv4(server, "customization.nics[].dns")
+            check_ip(server, "customization.nics[].dns", 4)
 
 
 _IMAGE_NAME = re.compile(r"^[A-Za-z0-9_. -]+$")
@@ -548,16 +543,12 @@ class Vm(Resource):
         cpu = p["cpu"] or {}
         mem = p["memory"] or {}
         for group, values in (("cpu", cpu), ("memory", mem)):
-            for key, (low, high) in QOS_RANGES[group].items():
+            for key, (low, high) in RANGES[group].items():
                 if values.get(key) is not None and not low <= values[key] <= high:
                     raise FcError("%s.%s must be between %d and %d, not %d." % (group, key, low, high, values[key]))
-        if cpu.get("count") is not None and not 1 <= cpu["count"] <= 255:
-            raise FcError("cpu.count must be between 1 and 255.")
         if cpu.get("count") and cpu.get("cores_per_socket") and cpu["count"] % cpu["cores_per_socket"]:
             raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (
                 cpu["cores_per_socket"], cpu["count"]))
-        if mem.get("size_mb") is not None and not 128 <= mem["size_mb"] <= 4194304:
-            raise FcError("memory.size_mb must be between 128 and 4194304.")
         if mem.get("size_mb") and (mem.get("reservation") or 0) > mem["size_mb"]:
             raise FcError("memory.reservation (%d MB) cannot exceed memory.size_mb (%d MB)."
                           % (mem["reservation"], mem["size_mb"]))

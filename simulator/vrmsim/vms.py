@@ -342,10 +342,10 @@ def osversions(engine, req):
     return out
 
 
-def _os_valid(os_type, version):
+def _os_valid(os_type, version, field="osOptions"):
     fam = {"Linux": "linux", "Windows": "windows", "Other": "other"}.get(os_type) if isinstance(os_type, str) else None
     if fam is None:
-        raise VrmError("10000001", "osOptions.osType must be Windows, Linux or Other.")
+        raise VrmError("10000001", "%s.osType must be Windows, Linux or Other." % field)
     if version is not None and version not in [i for i, _d, _b in OS_VERSIONS[fam]]:
         raise VrmError("10000001", "osOptions.osVersion %s is not a %s version of /vms/osversions." % (
             version, os_type))
@@ -384,9 +384,7 @@ def _customization(value):
     cust = obj(value, "vmCustomization")
     if not cust:
         return None
-    os_type = cust.get("osType")
-    if os_type not in ("Windows", "Linux", "Other"):
-        raise VrmError("10000001", "vmCustomization.osType is required and must be Windows, Linux or Other.")
+    _os_valid(cust.get("osType"), None, "vmCustomization")     # required, one of the three families
     name = as_str(cust.get("hostname"), "vmCustomization.hostname", 0, 15)
     if name and (not _GUEST_HOSTNAME.fullmatch(name) or name.isdigit()):
         raise VrmError("10000001", "vmCustomization.hostname must be letters, digits, '-' and '_', not digits only.")
