@@ -3,7 +3,7 @@
 import pytest
 
 from vrmsim import engine as engine_mod
-from vrmsim.vms import LIFECYCLE, REFUSALS
+from vrmsim.vm_power import LIFECYCLE, REFUSALS
 
 
 def _deploy(sim, name="vm1", boot=True, cluster="cluster-prod", cpu=None, **extra):

@@ -11,7 +11,8 @@ import time
 
 def _load_modules():
     # Importing the resource modules registers their routes, renderers and handlers.
-    from vrmsim import compute, storage, network, vms, snapshots, policies  # noqa: F401
+    from vrmsim import (  # noqa: F401
+        compute, storage, network, vms, vm_spec, vm_power, vm_devices, vm_migrate, snapshots, policies)
 
 
 def build_engine(args):
