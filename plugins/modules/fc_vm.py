@@ -411,125 +411,18 @@ tasks:
       type: float
 """
 
-import ipaddress
-import re
-
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks import (
+    CPU_KEYS, GENERIC_OS, MEM_KEYS, RANGES, check_customization, check_image_url, check_nic, netmask)
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     BUSES, check_disk_size, parse_networks, vm_view, wait_for_ip)
 
-CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservation": "reservation",
-            "limit": "limit", "weight": "weight"}
-MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "limit", "weight": "weight"}
-# The generic 64-bit version of each OS family in VRM's catalogue, for a VM created without os.version.
-GENERIC_OS = {"Linux": 302, "Windows": 202, "Other": 402}
-# What VRM takes for the CPU and memory fields (vrm-api.md 8.1; vrmsim answers 10000001 outside them).
-RANGES = {"cpu": {"count": (1, 255), "cores_per_socket": (1, 255), "reservation": (0, 10 ** 7),
-                  "limit": (0, 10 ** 7), "weight": (2, 255000)},
-          "memory": {"size_mb": (128, 4194304), "reservation": (0, 4194304), "limit": (0, 4194304),
-                     "weight": (1, 83886080)}}
 
-
-def _netmask(value):
-    """A netmask, dotted or as a prefix length, in VRM's dotted form; None when not given."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        mask = ipaddress.IPv4Network("0.0.0.0/%s" % text).netmask
-    except ValueError:
-        raise FcError("customization.nics[].netmask %r is neither a dotted IPv4 netmask nor a prefix length "
-                      "from 0 to 32." % value)
-    return str(mask)
-
-
-_MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
-MAX_NIC_MBIT = 10000   # VRM's per-NIC shaping limit (vrm-api.md, PUT <site>/vsps/<id>)
-
-
-def _check_nic(i, nic):
-    """A NIC's MAC and bandwidth as VRM takes them, checked before anything is created or changed."""
-    if nic.get("mac") and not _MAC.fullmatch(nic["mac"]):
-        raise FcError("nics[%d].mac %r is not a MAC address like 28:6e:d4:00:00:01." % (i, nic["mac"]))
-    bw = nic.get("bandwidth") or {}
-    for key in ("tx_average", "tx_peak", "tx_burst"):
-        if bw.get(key) is not None and not 0 <= bw[key] <= MAX_NIC_MBIT:
-            raise FcError("nics[%d].bandwidth.%s must be between 0 and %d, not %d." % (i, key, MAX_NIC_MBIT, bw[key]))
-    if bw.get("priority") is not None:
-        if not 2 <= bw["priority"] <= 7:
-            raise FcError("nics[%d].bandwidth.priority must be between 2 and 7, not %d." % (i, bw["priority"]))
-        if not bw.get("tx_average"):
-            raise FcError("nics[%d].bandwidth.priority needs tx_average (VRM prioritises shaped traffic only)." % i)
-    if bw.get("tx_peak") and bw.get("tx_average") and bw["tx_peak"] < bw["tx_average"]:
-        raise FcError("nics[%d].bandwidth.tx_peak (%d) must be at least tx_average (%d)." % (
-            i, bw["tx_peak"], bw["tx_average"]))
-
-
-# VRM's rules for guest customization (FC8DOC ch3, vmCustomization; vrm-api.md 8.1.6).
-_GUEST_HOSTNAME = re.compile(r"[A-Za-z0-9_-]{1,15}")
-_PASSWORD_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^A-Za-z0-9]"))
-MAX_CUSTOM_NICS = 16
-
-
-def _check_customization(c):
-    """Refuse what VRM's customization would refuse, before anything is sent."""
-    if not c:
-        return
-    name = c.get("hostname")
-    if name is not None and (not _GUEST_HOSTNAME.fullmatch(name) or name.isdigit()):
-        raise FcError("customization.hostname %r must be 1 to 15 letters, digits, '-' or '_', and not digits "
-                      "only (VRM's rule for guest host names)." % name)
-    password = c.get("password")
-    if password is not None:
-        classes = sum(1 for r in _PASSWORD_CLASSES if r.search(password))
-        if not 8 <= len(password) <= 26 or classes < 2 or not password.isascii():
-            raise FcError("customization.password must be 8 to 26 ASCII characters mixing at least two of lower-case "
-                          "letters, upper-case letters, digits and special characters (VRM's rule).")
-    nics = c.get("nics") or []
-    if len(nics) > MAX_CUSTOM_NICS:
-        raise FcError("customization.nics has %d entries; VRM customizes at most %d NICs."
-                      % (len(nics), MAX_CUSTOM_NICS))
-    for n in nics:
-        if n.get("ip"):
-            check_ip(n["ip"], "customization.nics[].ip", 4)
-            _netmask(n.get("netmask"))
-            if n.get("gateway"):
-                check_ip(n["gateway"], "customization.nics[].gateway", 4)
-        elif n.get("netmask") or n.get("gateway"):
-            raise FcError("customization.nics[]: netmask and gateway need ip (a static address) in the same entry.")
-        dns = n.get("dns") or []
-        if len(dns) > 2:
-            raise FcError("customization.nics[].dns has %d servers; VRM sets a preferred and an alternate one, "
-                          "at most 2." % len(dns))
-        for server in dns:
-            check_ip(server, "customization.nics[].dns", 4)
-
-
-_IMAGE_NAME = re.compile(r"^[A-Za-z0-9_. -]+$")
-
-
-def _check_image_url(protocol, url):
-    """The URL forms VRM's import accepts (it answers 10300035 otherwise)."""
-    if protocol == "nfs":
-        server, _sep, path = url.partition(":")
-        form = "<server>:/<path>"
-    else:
-        server, _sep, rest = url[2:].partition("/") if url.startswith("//") else ("", "", "")
-        path = "/" + rest if rest else ""
-        form = "//<server>/<share>/<path>"
-    parts = [x for x in path.split("/") if x]
-    if not (server and path.startswith("/") and parts and len(url) <= 256):
-        raise FcError("image.url %r is not of the form %s for protocol %s." % (url, form, protocol))
-    bad = [x for x in parts if not _IMAGE_NAME.match(x)]
-    if bad:
-        raise FcError("image.url: %r may hold only letters, digits, '-', '_', spaces and dots (VRM's rule)." % bad[0])
-
-
-class Vm(Resource):
+class Vm(VmDevices, Resource):
     kind = "vm"
 
     def validate(self):
@@ -539,7 +432,7 @@ class Vm(Resource):
         if len([k for k in ("template", "clone_from", "image") if p[k]]) > 1:
             raise FcError("template, clone_from and image are mutually exclusive.")
         if p["image"]:
-            _check_image_url(p["image"]["protocol"], p["image"]["url"])
+            check_image_url(p["image"]["protocol"], p["image"]["url"])
         cpu = p["cpu"] or {}
         mem = p["memory"] or {}
         for group, values in (("cpu", cpu), ("memory", mem)):
@@ -554,10 +447,10 @@ class Vm(Resource):
                           % (mem["reservation"], mem["size_mb"]))
         for d in p["disks"] or []:
             check_disk_size(d["size_gb"], "disks[].size_gb")
-        _check_customization(p["customization"])
+        check_customization(p["customization"])
         parse_networks(p["ip_networks"], "ip_networks")
         for i, n in enumerate(p["nics"] or []):
-            _check_nic(i, n)
+            check_nic(i, n)
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
@@ -688,7 +581,7 @@ class Vm(Resource):
         for i, n in enumerate(c.get("nics") or [], start=1):
             spec = {"sequenceNum": i}
             if n.get("ip"):
-                spec.update(ip=n["ip"], netmask=_netmask(n.get("netmask")), gateway=n.get("gateway"))
+                spec.update(ip=n["ip"], netmask=netmask(n.get("netmask")), gateway=n.get("gateway"))
             if n.get("dns"):
                 spec["setdns"] = n["dns"][0]
                 if len(n["dns"]) > 1:
@@ -874,157 +767,6 @@ class Vm(Resource):
         keep = not self.params["delete_disks"]
         return [Step("delete %s%s" % (obj["name"], " (keeping its disks)" if keep else ""),
                      lambda: self.fc.call("DELETE", obj["uri"], params={"isReserveDisks": 1 if keep else 0}))]
-
-    def _plan_disks(self, obj, current):
-        p = self.params
-        steps = []
-        cur = current["disks"]
-        want = p["disks"]
-        uri = obj["uri"]
-        for i, w in enumerate(want):
-            if i < len(cur):
-                c = cur[i]
-                if w["size_gb"] < c["size_gb"]:
-                    raise FcError("disks[%d].size_gb %d is smaller than the disk's %d GB; disks never shrink." % (
-                        i, w["size_gb"], c["size_gb"]))
-                if w.get("datastore") and w["datastore"] not in (c["datastore"], c["datastore_urn"]):
-                    self.fc.warn("disks[%d] is on datastore %s, not %s; the module does not move disks (use "
-                                 "fc_vm_migrate)." % (i, c["datastore"], w["datastore"]))
-                if w["size_gb"] > c["size_gb"]:
-                    vol, size = c["volume_urn"], w["size_gb"] * 1024
-                    what = "grow disk %d of %s from %d to %d GB" % (i, obj["name"], c["size_gb"], w["size_gb"])
-                    steps.append(Step(what,
-                                      lambda vol=vol, size=size: self.fc.call("POST", uri + "/action/expandvol",
-                                                                              body={"volUrn": vol, "size": size})))
-            else:
-                ds_ref = w.get("datastore") or (cur[0]["datastore_urn"] if cur else None)
-                if not ds_ref:
-                    raise FcError("disks[%d].datastore is required (the VM has no disk to take it from)." % i)
-                ds = fc_lookup.datastore(self.fc, ds_ref)
-                body = {"name": "%s-disk%d" % (obj["name"], i + 1), "quantityGB": w["size_gb"],
-                        "datastoreUrn": ds["urn"], "isThin": w.get("thin") is not False, "type": "normal",
-                        "pciType": BUSES[w.get("bus") or "virtio"]}
-                steps.append(Step("add a %d GB disk to %s on %s" % (w["size_gb"], obj["name"], ds["name"]),
-                                  lambda body=body: self.fc.call("POST", uri + "/action/createattachvol", body=body)))
-        if p["disks_remove_unmanaged"]:
-            for c in cur[len(want):]:
-                vol = c["volume_urn"]
-
-                def remove(vol=vol):
-                    self.fc.call("POST", uri + "/action/detachvol", body={"volUrn": vol})
-                    self.fc.call("DELETE", urn_to_uri(vol))
-                steps.append(Step("remove disk %s (%d GB) from %s and delete it" % (vol, c["size_gb"], obj["name"]),
-                                  remove))
-        return steps
-
-    def _plan_nics(self, obj, current):
-        p = self.params
-        steps = []
-        cur = current["nics"]
-        uri = obj["uri"]
-        for i, w in enumerate(p["nics"]):
-            pg = fc_lookup.portgroup(self.fc, w["portgroup"])
-            if i < len(cur):
-                c = cur[i]
-                body = {}
-                if c["portgroup_urn"] != pg["urn"]:
-                    body["portGroupUrn"] = pg["urn"]
-                if w.get("mac") and w["mac"].lower() != c["mac"]:
-                    if obj.get("status") != "stopped":
-                        raise FcError("nics[%d].mac can only change while the VM is powered off." % i)
-                    body["mac"] = w["mac"].lower()
-                if body:
-                    nic_uri = urn_to_uri(c["urn"])
-                    steps.append(Step("change NIC %d of %s: %s" % (i, obj["name"], ", ".join(sorted(body))),
-                                      lambda nic_uri=nic_uri, body=body: self.fc.call("PUT", nic_uri, body=body)))
-            else:
-                body = {"portGroupUrn": pg["urn"], "sequenceNum": i}
-                if w.get("mac"):
-                    body["mac"] = w["mac"].lower()
-                steps.append(Step("add a NIC on %s to %s" % (pg["name"], obj["name"]),
-                                  lambda body=body: self.fc.call("POST", uri + "/virtualNics", body=body)))
-        if p["nics_remove_unmanaged"]:
-            for c in cur[len(p["nics"]):]:
-                nic_id = c["urn"].rsplit(":", 1)[1]
-                steps.append(Step("remove NIC %s (%s) from %s" % (c["slot"], c["portgroup"], obj["name"]),
-                                  lambda nic_id=nic_id: self.fc.call("DELETE", uri + "/virtualNics/" + nic_id)))
-        if self._bandwidth_changes(current):
-            steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
-                              lambda: self._apply_bandwidth(self.client.get(uri))))
-        return steps
-
-    def _task_reason(self, answer):
-        """': <reason>' of the task an answer started, when VRM put one there; '' otherwise."""
-        if not answer.get("taskUri"):
-            return ""
-        task = self.client.get(answer["taskUri"])
-        code, text = task.get("reason"), task.get("reasonDes")
-        return ": %s (VRM error %s)" % (text, code) if code else ""
-
-    # -- per-NIC bandwidth (virtual switch ports) ---------------------------------------------------
-    def _vsps(self, vm_name):
-        return self.client.list_all(self.fc.site_uri + "/vsps", "vsps", {"vmName": vm_name})
-
-    def _bandwidth_wanted(self):
-        out = {}
-        for i, n in enumerate(self.params["nics"] or []):
-            bw = n.get("bandwidth")
-            if bw:
-                out[i] = {k: v for k, v in (("txLimit", bw.get("tx_average")), ("txPeakLimit", bw.get("tx_peak")),
-                                            ("txBurstSize", bw.get("tx_burst")), ("priority", bw.get("priority")))
-                          if v is not None}
-        return out
-
-    def _bandwidth_changes(self, current):
-        wanted = self._bandwidth_wanted()
-        if not wanted:
-            return False
-        vsps = {v["vmVifMAC"]: v for v in self._vsps(current["name"])}
-        for i, w in wanted.items():
-            if i >= len(current["nics"]):
-                return True
-            vsp = vsps.get(current["nics"][i]["mac"])
-            if vsp is None or any(vsp.get(k) != v for k, v in w.items()):
-                return True
-        return False
-
-    def _apply_bandwidth(self, vm):
-        wanted = self._bandwidth_wanted()
-        if not wanted:
-            return
-        view = vm_view(vm)
-        vsps = {v["vmVifMAC"]: v for v in self._vsps(vm["name"])}
-        for i, w in wanted.items():
-            if i < len(view["nics"]):
-                vsp = vsps.get(view["nics"][i]["mac"])
-                if vsp is not None and any(vsp.get(k) != v for k, v in w.items()):
-                    self.fc.call("PUT", vsp["uri"], body=w)
-
-    # -- power ------------------------------------------------------------------------------------
-    def _power(self, uri, op, force=False):
-        body = {"mode": "force" if force else "safe"} if op in ("stop", "reboot") else None
-        self.fc.call("POST", uri + "/action/" + op, body=body)
-
-    def _power_to(self, uri, target):
-        vm = self.client.get(uri)
-        status = vm.get("status")
-        tools = vm.get("pvDriverStatus") == "running"
-        if target == "powered-on":
-            if status == "pause":
-                self._power(uri, "resume")
-            elif status != "running":
-                self._power(uri, "start")
-        elif target == "powered-off":
-            if status in ("running", "pause"):
-                self._power(uri, "stop", force=not tools or status == "pause")
-            elif status == "hibernated":
-                self._power(uri, "start")
-                self._power(uri, "stop", force=True)
-        elif target == "suspended":
-            if status == "stopped":
-                self._power(uri, "start")
-            if status != "hibernated":
-                self._power(uri, "hibernate")
 
 
 def main():
