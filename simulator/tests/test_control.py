@@ -129,7 +129,7 @@ def test_unusable_numbers_are_refused_not_crashed_on(sim):
                       '{"quantity": 1e400}, "memory": {"quantityMB": 1024}}, "osOptions": {"osType": "Linux", '
                       '"osVersion": 10082}}' % cl["urn"],
                       headers={"Content-Type": "application/json", "X-Auth-Token": sim.token})
-    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300003"   # the CPU count code (FC8DOC)
     for seconds in ("-5", "NaN", "1e400", '"soon"'):
         r = sim.http.post(sim.url + "/_sim/clock/advance", data='{"seconds": %s}' % seconds)
         assert r.status_code == 400, (seconds, r.text)

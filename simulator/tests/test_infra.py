@@ -68,7 +68,7 @@ def test_nfs_datastore_lifecycle(sim):
 def test_datastore_in_use_cannot_be_deleted(sim):
     ds = sim.find("datastores", "nfs-images")
     r = sim.delete(ds["uri"])
-    assert r.status_code == 400 and r.json()["errorCode"] == "10000009"
+    assert r.status_code == 400 and r.json()["errorCode"] == "10410017"    # in use (FC8DOC)
 
 
 # route: POST /service/sites/{site}/volumes
@@ -98,7 +98,7 @@ def test_volume_lifecycle_and_accounting(sim):
     r = sim.post(sim.site + "/volumes", {"quantityGB": 5000, "datastoreUrn": ds["urn"], "type": "normal"})
     assert r.json()["errorCode"] == "10420037"
     r = sim.post(thick["uri"] + "/action/expandVol", {"size": 50 * 1024})
-    assert r.json()["errorCode"] == "10420049"
+    assert r.json()["errorCode"] == "10420038"      # not larger (FC8DOC expandVol)
     sim.wait(sim.ok("POST", thick["uri"] + "/action/expandVol", {"size": 150 * 1024}))
     assert sim.obj(thick["urn"])["quantityGB"] == 150
     assert sim.put(thin["uri"], {"name": "thin2"}).status_code == 200
@@ -197,9 +197,9 @@ def test_portgroups(sim):
 def test_portgroup_and_dvs_in_use(sim):
     tpl = sim.find("vms", "tpl-centos7")
     pg = sim.obj(tpl["vmConfig"]["nics"][0]["portGroupUrn"])
-    assert sim.delete(pg["uri"]).json()["errorCode"] == "10540108"
+    assert sim.delete(pg["uri"]).json()["errorCode"] == "10540109"     # used by VMs (FC8DOC)
     dvs = sim.find("dvswitchs", "dvs-prod")
-    assert sim.delete(dvs["uri"]).json()["errorCode"] == "10540109"
+    assert sim.delete(dvs["uri"]).json()["errorCode"] == "10540022"    # it has port groups (FC8DOC)
 
 
 # route: GET /service/sites/{site}/vsps

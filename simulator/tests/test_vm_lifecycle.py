@@ -60,28 +60,31 @@ def test_customization_follow_up_task(sim):
     assert vm["osOptions"]["hostname"] == "web01" and vm["vmConfig"]["nics"][0]["ip"] == "10.0.0.5"
 
 
-@pytest.mark.parametrize("cust", [
-    {"hostname": "web01"},                                             # osType is required
-    {"osType": "Linux", "hostname": "a-very-long-hostname"},           # more than 15 characters
-    {"osType": "Linux", "hostname": "web.01"},                         # a dot
-    {"osType": "Linux", "hostname": "12345"},                          # digits only
-    {"osType": "Linux", "password": "short1"},                         # fewer than 8 characters
-    {"osType": "Linux", "password": "alllowercase"},                   # one class of characters
-    {"osType": "Linux", "password": "Aa1" * 9},                        # 27 characters
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 0, "ip": "10.0.0.5"}]},
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1}, {"sequenceNum": 1}]},
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.300"}]},
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "24"}]},
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "255.0.255.0"}]},
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "setdns": "fe80::1"}]},
-    {"osType": "Linux", "nicSpecification": [{"sequenceNum": i} for i in range(1, 18)]},
+@pytest.mark.parametrize("cust,code", [
+    ({"hostname": "web01"}, "10300069"),                                   # osType is required
+    ({"osType": "Linux", "hostname": "a-very-long-hostname"}, "10300342"),  # more than 15 characters
+    ({"osType": "Linux", "hostname": "web.01"}, "10300342"),                # a dot
+    ({"osType": "Linux", "hostname": "12345"}, "10300342"),                 # digits only
+    ({"osType": "Linux", "password": "short1"}, "10300344"),                # fewer than 8 characters
+    ({"osType": "Linux", "password": "alllowercase"}, "10300344"),          # one class of characters
+    ({"osType": "Linux", "password": "Aa1" * 9}, "10300344"),               # 27 characters
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 0, "ip": "10.0.0.5"}]}, "10300350"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 1}, {"sequenceNum": 1}]}, "10300350"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.300"}]}, "10300349"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "24"}]}, "10300349"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "ip": "10.0.0.5", "netmask": "255.0.255.0"}]},
+     "10300349"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "setdns": "fe80::1"}]}, "10300352"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": 1, "gateway": "10.0.0"}]}, "10300351"),
+    ({"osType": "Linux", "nicSpecification": [{"sequenceNum": i} for i in range(1, 18)]}, "10300350"),
 ])
-def test_customization_refused_as_vrm_documents_it(sim, cust):
+def test_customization_refused_as_vrm_documents_it(sim, cust, code):
+    # the codes are those of FC8DOC's clone table (10300342 host name ... 10300352 DNS)
     before = len(sim.ok("GET", sim.site + "/vms")["vms"])
     tpl = sim.find("vms", "tpl-centos7")
     body = {"name": "cust-bad", "location": sim.find("clusters", "cluster-prod")["urn"], "vmCustomization": cust}
     answer = sim.post(tpl["uri"] + "/action/clone", body)
-    assert answer.status_code == 400 and answer.json()["errorCode"] == "10000001", answer.text
+    assert answer.status_code == 400 and answer.json()["errorCode"] == code, answer.text
     assert len(sim.ok("GET", sim.site + "/vms")["vms"]) == before
 
 
@@ -378,7 +381,7 @@ def test_disks_online(sim):
     vol = ans["urn"]
     assert sim.post(vm["uri"] + "/action/attachvol", {"volUrn": vol}).json()["errorCode"] == "10300076"
     r = sim.post(vm["uri"] + "/action/expandvol", {"volUrn": vol, "size": 10240})
-    assert r.json()["errorCode"] == "10420049"
+    assert r.json()["errorCode"] == "10300323"      # not larger (FC8DOC expandvol)
     sim.wait(sim.ok("POST", vm["uri"] + "/action/expandvol", {"volUrn": vol, "size": 30720}))
     assert sim.obj(vol)["quantityGB"] == 30
     sim.wait(sim.ok("POST", vm["uri"] + "/action/detachvol", {"volUrn": vol}))
@@ -418,7 +421,7 @@ def test_migrations(sim):
     hosts = [h for h in sim.sim("GET", "/objects?kind=hosts")["objects"]
              if h["object"]["clusterName"] == "cluster-prod" and h["urn"] != vm["hostUrn"]]
     r = sim.post(vm["uri"] + "/action/migrate", {"location": vm["hostUrn"]})
-    assert r.json()["errorCode"] == "10300434"
+    assert r.json()["errorCode"] == "10300024"      # the same host (FC8DOC migrate)
     sim.wait(sim.ok("POST", vm["uri"] + "/action/migrate", {"location": hosts[0]["urn"]}))
     assert sim.obj(vm["urn"])["hostUrn"] == hosts[0]["urn"]
     dev_host = sim.find("hosts", "cna-dev-01")

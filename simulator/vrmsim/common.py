@@ -87,6 +87,33 @@ def as_int(value, field, lo=None, hi=None, default=None, code="10000001"):
     return val
 
 
+MAX_DISK_GB = 65536          # 64 TB, the largest virtualised disk (FC8DOC 10420080)
+
+
+def disk_size(value, field, code):
+    """A disk size in GB, required, from 1 to 64 TB; anything else answers ``code`` (FC8DOC: 10300009 for a VM's
+    disk, 10420006 for a volume)."""
+    size = as_int(value, field, 1, MAX_DISK_GB, code=code)
+    if size is None:
+        raise VrmError(code, "The field %s (the disk size in GB) is required." % field)
+    return size
+
+
+def new_size_mb(value, current_gb, not_larger, too_large):
+    """The new size of a disk growing in place, in MB: a multiple of 1024 (10420050), larger than ``current_gb``
+    (``not_larger``: 10300323 for a VM's disk, 10420038 for a volume), at most 64 TB (``too_large``)."""
+    size = as_int(value, "size")
+    if size is None:
+        raise VrmError("10000001", "The field size (the new size in MB) is required.")
+    if size % 1024:
+        raise VrmError("10420050", "The size %d MB is not a multiple of 1024." % size)
+    if size <= current_gb * 1024:
+        raise VrmError(not_larger, "The new size must be larger than the current %d GB." % current_gb)
+    if size > MAX_DISK_GB * 1024:
+        raise VrmError(too_large, "A disk grows to at most %d GB." % MAX_DISK_GB)
+    return size
+
+
 def as_whole(value, field, lo, hi=None):
     """A JSON whole number from lo to hi (None: no upper bound), taken strictly: no bool, string or float.
     For the control API and fault rules, whose values are stored and used later as they came."""
@@ -96,17 +123,22 @@ def as_whole(value, field, lo, hi=None):
     return value
 
 
-def as_str(value, field, lo=0, hi=256, default=None, required=False):
+# FC8DOC answers an invalid name with 10000012 and an invalid description with 10000018 everywhere.
+STR_CODES = {"name": "10000012", "description": "10000018"}
+
+
+def as_str(value, field, lo=0, hi=256, default=None, required=False, code=None):
+    """A string field; ``code`` (default: STR_CODES, else 10000001) is the answer for a missing, non-string or
+    too long value."""
+    code = code or STR_CODES.get(field, "10000001")
     if value is None:
         if required:
-            raise VrmError("10000001", "The field %s is required." % field)
+            raise VrmError(code, "The field %s is required." % field)
         return default
     if not isinstance(value, str):
-        raise VrmError("10000001", "The field %s must be a string." % field)
+        raise VrmError(code, "The field %s must be a string." % field)
     if len(value) < lo or len(value) > hi:
-        if field == "name":
-            raise VrmError("10000012", "The name must be %d to %d characters long." % (lo, hi))
-        raise VrmError("10000001", "The field %s must be %d to %d characters long." % (field, lo, hi))
+        raise VrmError(code, "The field %s must be %d to %d characters long." % (field, lo, hi))
     return value
 
 

@@ -648,20 +648,20 @@ def add_host(engine, req):
     """Add a CNA host (task AddHost + urn/uri); vrmsim checks the host answers on TCP 22."""
     site_check(engine, req)
     body = req.json()
-    ip = as_str(body.get("ip"), "ip", 1, 64, required=True)
+    ip = as_str(body.get("ip"), "ip", 1, 64, required=True, code="10200106")
     try:
         ipaddress.ip_address(ip)
     except ValueError:
-        raise VrmError("10000001", "The host IP address %s is not valid." % ip)
+        raise VrmError("10200107", "The host IP address %s is not valid." % ip)
     name = as_str(body.get("name"), "name", 0, 256, default="") or ("CNA-" + ip.replace(".", "-").replace(":", "-"))
     cluster_urn = body.get("clusterUrn") or ""
     if cluster_urn and cluster_urn != engine.site_urn:
         engine.get(cluster_urn, "clusters")
     else:
         cluster_urn = ""
-    bmc_user = as_str(body.get("bmcUserName"), "bmcUserName", 0, 64, default="")
+    bmc_user = as_str(body.get("bmcUserName"), "bmcUserName", 0, 64, default="", code="10200113")
     if any(c in bmc_user for c in "&|;"):
-        raise VrmError("10000001", "bmcUserName must not contain &, | or ;.")
+        raise VrmError("10200113", "bmcUserName must not contain &, | or ;.")
     for h in engine.all("hosts"):
         if h.data["ip"] == ip:
             raise VrmError("10200108", "A host with IP address %s already exists." % ip)
@@ -858,12 +858,11 @@ def move_host(engine, req):
     site_check(engine, req)
     rec = _host(engine, req)
     target = req.json().get("clusterUrn") or ""
-    if target and target != engine.site_urn:
-        engine.get(target, "clusters")
-    else:
-        target = ""
+    target = engine.get(target, "clusters").urn if target and target != engine.site_urn else ""
+    if target == (rec.data.get("clusterUrn") or ""):        # FC8DOC codes: 10300065, 10200157
+        raise VrmError("10300065", "The host is already in %s." % (target or "the site"))
     if any(vm.sim.get("host") == rec.urn and vm.data.get("status") in placement.ACTIVE for vm in engine.all("vms")):
-        raise VrmError("10000009", "A host with running VMs cannot change cluster; enter maintenance mode first.")
+        raise VrmError("10200157", "A host with running VMs cannot change cluster; migrate or stop them first.")
     rec.data["clusterUrn"] = target
     engine.touch(rec)
     for vm in engine.all("vms"):
@@ -880,19 +879,19 @@ def _power(engine, req, task_type, target):
     body = req.json()
     mode = body.get("mode", "safe")
     if mode not in ("safe", "force"):
-        raise VrmError("10000001", "mode must be safe or force.")
-    if task_type == "SetHostPowerOn":
+        raise VrmError("10200150", "mode must be safe or force.")
+    if task_type == "SetHostPowerOn":       # FC8DOC codes: 10200125 (state), 10200158 (no BMC address)
         if rec.data["status"] == "normal":
-            raise VrmError("10000009", "The host is already powered on.")
+            raise VrmError("10200125", "The host is already powered on.")
         if not rec.data.get("bmcIp"):
-            raise VrmError("10000009", "The host has no BMC address; it cannot be powered on remotely.")
-    else:
+            raise VrmError("10200158", "The host has no BMC address; it cannot be powered on remotely.")
+    else:                                   # 10200155 / 10200156 (off already), 10200157 (runs VMs)
         if rec.data["status"] == "poweroff":
-            raise VrmError("10200155", "The host is already powered off.")
+            raise VrmError("10200155" if task_type == "SetHostPowerOff" else "10200156", "The host is powered off.")
         running = [vm for vm in engine.all("vms") if vm.sim.get("host") == rec.urn and
                    vm.data.get("status") in placement.ACTIVE]
         if running and mode == "safe":
-            raise VrmError("10000009", "The host still runs VMs; migrate them or use mode force.")
+            raise VrmError("10200157", "The host still runs VMs; migrate them or use mode force.")
     transient = {"SetHostPowerOn": "booting", "SetHostPowerOff": "shutdowning", "SetHostReboot": "rebooting"}
     prev = rec.data["status"]
     rec.data["status"] = transient[task_type]

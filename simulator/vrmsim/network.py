@@ -56,6 +56,8 @@ from vrmsim.routes import route  # noqa: E402
 MAX_DVS = 100
 QOS_FIELDS = ("txLimit", "txPeakLimit", "txBurstSize", "rxLimit", "rxPeakLimit", "rxBurstSize", "txWeight",
               "priority")
+QOS_RANGES = {"priority": ((2, 7), "10540511"), "txBurstSize": ((0, 100000), "10504022"),
+              "rxBurstSize": ((0, 100000), "10504022")}
 RANGE_RE = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 
 
@@ -83,15 +85,17 @@ def _nics_on(engine, pg_urns):
 def _mtu(value):
     if value is None:
         return None
-    val = as_int(value, "mtu")
+    val = as_int(value, "mtu", code="10540048")
     if val in (0, 1500):
         return 1500
     if val in (1, 9000):
         return 9000
-    raise VrmError("10000001", "mtu must be 0 (1500) or 1 (9000), or 1500/9000.")
+    raise VrmError("10540048", "mtu must be 0 (1500) or 1 (9000), or 1500/9000.")
 
 
-def _vlan_pools(value):
+def _vlan_pools(value, required=False):
+    if required and not value:
+        raise VrmError("10540004", "vlanPoolSet must list at least one VLAN pool.")
     pools = []
     for p in lst(value, "vlanPoolSet"):
         p = obj(p, "vlanPoolSet[]")
@@ -108,7 +112,9 @@ def _host_ports(engine, value, dvs_urn=None):
     for hp in lst(value, "hostPortSet"):
         hp = obj(hp, "hostPortSet[]")
         host = engine.get(hp.get("hostUrn") or "", "hosts")
-        port = engine.find(hp.get("portUrn") or "", "uplinkports")
+        if not hp.get("portUrn"):
+            raise VrmError("10540011", "hostPortSet[].portUrn is required.")
+        port = engine.find(hp["portUrn"], "uplinkports")
         if port is None or port.sim.get("host") != host.urn:
             raise VrmError("10000008", "The uplink port %s does not exist on host %s." % (
                 hp.get("portUrn"), host.data["name"]))
@@ -156,9 +162,9 @@ def create_dvs(engine, req):
     """Create a DVS (synchronous {urn, uri})."""
     site_check(engine, req)
     body = req.json()
-    name = as_str(body.get("name"), "name", 1, 256, required=True)
+    name = as_str(body.get("name"), "name", 1, 256, required=True, code="10540521")
     if any(d.data["name"] == name for d in engine.all("dvswitchs")):
-        raise VrmError("10540011", "A DVS named %s already exists." % name)
+        raise VrmError("10540041", "A DVS named %s already exists." % name)
     if len(engine.all("dvswitchs")) >= MAX_DVS:
         raise VrmError("10540012", "A site has at most %d DVSs." % MAX_DVS)
     dtype = as_int(body.get("type"), "type", default=0)
@@ -167,7 +173,8 @@ def create_dvs(engine, req):
     pools = _vlan_pools(body.get("vlanPoolSet")) if "vlanPoolSet" in body else None
     pairs = _host_ports(engine, body.get("hostPortSet"))
     dvs = new_dvs(engine, name, mtu=_mtu(body.get("mtu")) or 1500, dvs_type=dtype,
-                  description=as_str(body.get("description"), "description", 0, 1024, default=""), vlan_pools=pools)
+                  description=as_str(body.get("description"), "description", 0, 1024, default="", code="10540522"),
+                  vlan_pools=pools)
     dvs.data["isIgmpSnooping"] = as_bool(body.get("isIgmpSnooping"), "isIgmpSnooping", False)
     if "physnetName" in body:
         dvs.data["params"]["physnetName"] = as_str(body["physnetName"], "physnetName", 0, 64)
@@ -189,12 +196,12 @@ def modify_dvs(engine, req):
     dvs = _dvs(engine, req)
     body = req.json()
     if "name" in body:
-        name = as_str(body["name"], "name", 1, 256)
+        name = as_str(body["name"], "name", 1, 256, code="10540521")
         if any(d.data["name"] == name and d.urn != dvs.urn for d in engine.all("dvswitchs")):
-            raise VrmError("10540011", "A DVS named %s already exists." % name)
+            raise VrmError("10540041", "A DVS named %s already exists." % name)
         dvs.data["name"] = name
     if "description" in body:
-        dvs.data["description"] = as_str(body["description"], "description", 0, 1024)
+        dvs.data["description"] = as_str(body["description"], "description", 0, 1024, code="10540522")
     if "isIgmpSnooping" in body:
         dvs.data["isIgmpSnooping"] = as_bool(body["isIgmpSnooping"], "isIgmpSnooping")
     if "mtu" in body:
@@ -211,12 +218,9 @@ def delete_dvs(engine, req):
     site_check(engine, req)
     dvs = _dvs(engine, req)
     pgs = _pgs_of(engine, dvs.urn)
-    used = _nics_on(engine, {p.urn for p in pgs})
-    if used:
-        raise VrmError("10540109", "The DVS has port groups in use by VMs: %s." % ", ".join(
-            sorted({vm.data["name"] for vm, _n in used})))
-    for p in pgs:
-        engine.remove(p.urn)
+    if pgs:
+        raise VrmError("10540022", "The DVS still has port groups (%s); delete them first." % ", ".join(
+            sorted(p.data["name"] for p in pgs)))
     for hp in dvs.data["hostPortSet"]:
         port = engine.find(hp["portUrn"], "uplinkports")
         if port is not None:
@@ -233,7 +237,7 @@ def dvs_addhost(engine, req):
     dvs = _dvs(engine, req)
     pairs = _host_ports(engine, req.json().get("hostPortSet"), dvs.urn)
     if not pairs:
-        raise VrmError("10000001", "hostPortSet must list at least one {hostUrn, portUrn}.")
+        raise VrmError("10540011", "hostPortSet must list at least one {hostUrn, portUrn}.")
     _bind(engine, dvs, pairs)
     return None
 
@@ -251,7 +255,7 @@ def dvs_delhost(engine, req):
         match = [x for x in dvs.data["hostPortSet"] if x["hostUrn"] == hp.get("hostUrn") and
                  (not hp.get("portUrn") or x["portUrn"] == hp.get("portUrn"))]
         if not match:
-            raise VrmError("10000008", "The DVS has no uplink %s on host %s." % (hp.get("portUrn"), hp.get("hostUrn")))
+            raise VrmError("10540023", "The DVS has no uplink %s on host %s." % (hp.get("portUrn"), hp.get("hostUrn")))
         for x in match:
             remaining = [y for y in dvs.data["hostPortSet"] if y["hostUrn"] == x["hostUrn"] and
                          y["portUrn"] not in remove and y["portUrn"] != x["portUrn"]]
@@ -259,7 +263,7 @@ def dvs_delhost(engine, req):
                 busy = [vm for vm, _n in _nics_on(engine, pg_urns) if vm.sim.get("host") == x["hostUrn"] and
                         vm.data["status"] in ("running", "pause", "migrating", "starting")]
                 if busy:
-                    raise VrmError("10000009", "Host %s runs VMs on this DVS (%s); it cannot leave it." % (
+                    raise VrmError("10540019", "Host %s runs VMs on this DVS (%s); it cannot leave it." % (
                         x["hostName"], ", ".join(sorted(v.data["name"] for v in busy))))
             remove.add(x["portUrn"])
     for x in list(dvs.data["hostPortSet"]):
@@ -278,7 +282,7 @@ def dvs_addvlanpool(engine, req):
     """Add VLAN pools (synchronous)."""
     site_check(engine, req)
     dvs = _dvs(engine, req)
-    pools = _vlan_pools(req.json().get("vlanPoolSet"))
+    pools = _vlan_pools(req.json().get("vlanPoolSet"), required=True)
     dvs.data["vlanPoolSet"] += [p for p in pools if p not in dvs.data["vlanPoolSet"]]
     engine.touch(dvs)
     return None
@@ -289,7 +293,7 @@ def dvs_delvlanpool(engine, req):
     """Remove VLAN pools (task)."""
     site_check(engine, req)
     dvs = _dvs(engine, req)
-    pools = _vlan_pools(req.json().get("vlanPoolSet"))
+    pools = _vlan_pools(req.json().get("vlanPoolSet"), required=True)
     dvs.data["vlanPoolSet"] = [p for p in dvs.data["vlanPoolSet"] if p not in pools]
     engine.touch(dvs)
     task = engine.start_task("DeleteVlanPoolTask", dvs.urn, dvs.data["name"], user=req.session["user"])
@@ -346,21 +350,24 @@ def _pg_fields(body, current=None):
         parse_ranges(body["vlanRange"])
         out["vlanRange"] = body["vlanRange"].replace(" ", "")
     if ptype == 1 and not out.get("vlanRange", cur.get("vlanRange")):
-        raise VrmError("10000001", "A trunk port group (portType 1) needs vlanRange.")
+        raise VrmError("10504014", "A trunk port group (portType 1) needs vlanRange.")
     if ptype == 1:
         out["vlanId"] = 0
     if ptype == 0 and "portType" in out:
         out["vlanRange"] = ""
     for f in QOS_FIELDS:
         if f in body:
-            lo, hi = (2, 7) if f == "priority" else (0, 100000)
-            val = as_int(body[f], f)
+            # FC8DOC codes: priority 10540511, burst 10504022, other bandwidths 10540520
+            (lo, hi), code = QOS_RANGES.get(f, ((0, 100000), "10540520"))
+            val = as_int(body[f], f, code=code)
             if f == "priority" and val == 0:
                 out[f] = 0
                 continue
             if not lo <= val <= hi:
-                raise VrmError("10000001", "%s must be between %d and %d." % (f, lo, hi))
+                raise VrmError(code, "%s must be between %d and %d." % (f, lo, hi))
             out[f] = val
+    if out.get("priority", cur.get("priority")) and not out.get("txLimit", cur.get("txLimit")):
+        raise VrmError("10504023", "priority needs txLimit (the outbound average).")
     for d in ("tx", "rx"):
         avg = out.get(d + "Limit", cur.get(d + "Limit", 0))
         if avg:
@@ -369,22 +376,36 @@ def _pg_fields(body, current=None):
                 if not out.get(f, cur.get(f, 0)):
                     out[f] = avg
             if out.get(d + "PeakLimit", cur.get(d + "PeakLimit", 0)) < avg:
-                raise VrmError("10000001", "%sPeakLimit must be at least %sLimit." % (d, d))
+                raise VrmError("10504021", "%sPeakLimit must be at least %sLimit." % (d, d))
+        elif out.get(d + "PeakLimit") or out.get(d + "BurstSize"):
+            raise VrmError("10504027", "%sPeakLimit and %sBurstSize need %sLimit (the average)." % (d, d, d))
     for f in ("isDhcpIsolation", "isIpMacBind", "isCalcTCPCheckSum", "isQinQEnable"):
         if f in body:
             out[f] = as_bool(body[f], f)
     for f in ("arpBcstSuppress", "ipBcstSuppress"):
         if f in body:
-            out[f] = as_int(body[f], f, 0, 5000)
+            out[f] = as_int(body[f], f, 0, 5000, code="10504026")
     if "description" in body:
-        out["description"] = as_str(body["description"], "description", 0, 1024)
+        out["description"] = as_str(body["description"], "description", 0, 1024, code="10540522")
     return out
 
 
+def _in_pools(dvs, fields):
+    """An access port group's VLAN (1-4094) lies in a VLAN pool of its DVS (FC8DOC 10540105)."""
+    vid = fields.get("vlanId")
+    if vid and not any(p["startVlanId"] <= vid <= p["endVlanId"] for p in dvs.data["vlanPoolSet"]):
+        raise VrmError("10540105", "VLAN %d is outside the VLAN pools of the DVS %s." % (vid, dvs.data["name"]))
+
+
 def _pg(engine, req):
-    urn = "%s:dvswitchs:%s:portgroups:%s" % (engine.site_urn, req.params["id"], req.params["pg"])
+    """The port group of the path: 10540010 without the DVS, 10540108 when it is another DVS's (FC8DOC)."""
+    dvs = _dvs(engine, req)
+    urn = "%s:portgroups:%s" % (dvs.urn, req.params["pg"])
     rec = engine.find(urn, "portgroups")
     if rec is None:
+        if any(p.urn.endswith(":portgroups:" + req.params["pg"]) for p in engine.all("portgroups")):
+            raise VrmError("10540108", "The port group %s does not belong to the DVS %s." % (
+                req.params["pg"], dvs.data["name"]))
         raise VrmError("10540107", "The port group %s does not exist." % urn)
     return rec
 
@@ -421,12 +442,13 @@ def create_pg(engine, req):
     site_check(engine, req)
     dvs = _dvs(engine, req)
     body = req.json()
-    name = as_str(body.get("name"), "name", 1, 256, required=True)
+    name = as_str(body.get("name"), "name", 1, 256, required=True, code="10540521")
     if any(p.data["name"] == name for p in _pgs_of(engine, dvs.urn)):
         raise VrmError("10504031", "A port group named %s already exists on this DVS." % name)
     fields = _pg_fields(body)
     if fields.get("portType", 0) == 0 and "vlanId" not in fields:
-        raise VrmError("10000001", "An access port group needs vlanId (0 = untagged).")
+        raise VrmError("10540104", "An access port group needs vlanId (0 = untagged).")
+    _in_pools(dvs, fields)
     pg = new_portgroup(engine, dvs.urn, name, vlan_id=fields.get("vlanId", 0), port_type=fields.get("portType", 0),
                        vlan_range=fields.get("vlanRange", ""))
     pg.data.update(fields)
@@ -448,8 +470,9 @@ def modify_pg(engine, req):
     pg = _pg(engine, req)
     body = req.json()
     fields = _pg_fields(body, pg.data)
+    _in_pools(engine.get(pg.urn.split(":portgroups:")[0], "dvswitchs"), fields)
     if "name" in body:
-        name = as_str(body["name"], "name", 1, 256)
+        name = as_str(body["name"], "name", 1, 256, code="10540521")
         dvs_urn = pg.urn.split(":portgroups:")[0]
         if any(p.data["name"] == name and p.urn != pg.urn for p in _pgs_of(engine, dvs_urn)):
             raise VrmError("10504031", "A port group named %s already exists on this DVS." % name)
@@ -479,7 +502,7 @@ def delete_pg(engine, req):
     pg = _pg(engine, req)
     used = _nics_on(engine, {pg.urn})
     if used:
-        raise VrmError("10540108", "The port group is used by VM NICs: %s." % ", ".join(
+        raise VrmError("10540109", "The port group is used by VM NICs: %s." % ", ".join(
             sorted({vm.data["name"] for vm, _n in used})))
     engine.remove(pg.urn)
     return None

@@ -51,6 +51,14 @@ def snapshot_tree(engine, req):
     return out
 
 
+def _flag(body, field, code):
+    """A boolean of the snapshot body; FC8DOC gives each its own code."""
+    try:
+        return as_bool(body.get(field), field, False)
+    except VrmError as err:
+        raise VrmError(code, err.des)
+
+
 @route("POST", "/service/sites/{site}/vms/{vm}/snapshots")
 def create_snapshot(engine, req):
     """Create a snapshot, optionally with memory (task CreateVMSnapshotTask + urn/uri)."""
@@ -62,10 +70,12 @@ def create_snapshot(engine, req):
     stype = body.get("type", "normal")
     if stype not in ("normal", "backup", "CBTbackup"):
         raise VrmError("10000001", "type must be normal, backup or CBTbackup.")
-    memory = as_bool(body.get("needMemoryShot"), "needMemoryShot", False)
-    as_bool(body.get("isConsistent"), "isConsistent", False)
+    memory = _flag(body, "needMemoryShot", "10000019")
+    _flag(body, "isConsistent", "10000020")
     if vm.data.get("isTemplate"):
         raise VrmError("10300141", "Templates cannot have snapshots.")
+    if vm.data.get("isLinkClone"):
+        raise VrmError("10300142", "A linked clone cannot have snapshots.")
     if any(s.data["status"] in ("creating", "deleting", "resuming") for s in _vm_snaps(engine, vm.urn)):
         raise VrmError("10300112", "A snapshot task is already running for this VM.")
     _busy(engine, vm)
@@ -92,7 +102,7 @@ def create_snapshot(engine, req):
                      "sdUri": "", "volCBTCreateTime": "", "chgID": ""})
     data = {"urn": urn, "uri": engine.uri_of(urn), "name": name, "description": desc,
             "createTime": fmt_time(now), "type": stype, "status": "creating", "snapProvisionSize": 0,
-            "coreNum": cfg["cpu"]["quantity"], "memorySize": cfg["memory"]["quantityMB"] if memory else 0,
+            "coreNum": cfg["cpu"]["quantity"], "memorySize": cfg["memory"]["quantityMB"],
             "volumeSizeSum": total_mb, "includingMemorySnapshot": memory, "params": {}, "volsnapshots": vols}
     sim = {"vm": vm.urn, "parent": vm.sim.get("current_snapshot"),
            "state": {"vmConfig": copy.deepcopy({k: cfg[k] for k in ("cpu", "memory")}),
@@ -171,7 +181,7 @@ def delete_snapshot(engine, req):
     if rec.data["status"] != "ready" and rec.data["status"] != "failed":
         raise VrmError("10300110", "The snapshot is %s; it cannot be deleted now." % rec.data["status"])
     if any(s.data["status"] in ("creating", "deleting", "resuming") for s in _vm_snaps(engine, vm.urn)):
-        raise VrmError("10300112", "A snapshot task is already running for this VM.")
+        raise VrmError("10300318", "A snapshot task is already running for this VM.")
     rec.data["status"] = "deleting"
     engine.touch(rec)
     task = engine.start_task("DeleteVMSnapshotTask", vm.urn, vm.data["name"],

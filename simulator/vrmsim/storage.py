@@ -42,7 +42,7 @@ def render_datastore(engine, rec, view):
     out["freeSizeGB"] = max(0, cap - used_gb)
     out["actualCapacityGB"] = cap
     out["actualFreeSizeGB"] = max(0, cap - used_gb)
-    out["hosts"] = [h.rsplit(":", 1)[1] for h in rec.sim.get("hosts", [])]
+    out["hosts"] = list(rec.sim.get("hosts", []))      # host URNs (FC8DOC ch4; docs/vrmsim-fidelity.md)
     return out
 
 
@@ -80,7 +80,8 @@ def new_volume(engine, name, size_gb, ds_urn, thin=True, vtype="normal", written
 # =============================================================================================
 # Routes
 
-from vrmsim.common import as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, site_check  # noqa: E402
+from vrmsim.common import (  # noqa: E402
+    as_bool, as_int, as_str, disk_size, fuzzy, lst, new_size_mb, nonempty_filter, obj, page, site_check)
 from vrmsim.engine import handler  # noqa: E402
 from vrmsim.errors import VrmError  # noqa: E402
 from vrmsim.routes import route  # noqa: E402
@@ -154,7 +155,7 @@ def add_sres(engine, req):
     body = req.json()
     name = as_str(body.get("name"), "name", 1, 256, required=True)
     if any(r.data["name"] == name for r in engine.all("storageresources")):
-        raise VrmError("10000009", "A storage resource named %s already exists." % name)
+        raise VrmError("10410021", "A storage resource named %s already exists." % name)
     stype = body.get("storageType")
     if stype not in ("san", "advanceSan", "DSWARE", "NAS"):
         raise VrmError("10000001", "storageType must be san, advanceSan, DSWARE or NAS.")
@@ -268,7 +269,7 @@ def delete_sres(engine, req):
     sres = _sres(engine, req)
     for unit in engine.all("storageunits"):
         if unit.data["sdUrn"] == sres.urn and unit.sim.get("datastore") and engine.find(unit.sim["datastore"]):
-            raise VrmError("10000009", "Datastores still use the storage resource %s." % sres.data["name"])
+            raise VrmError("10410014", "Datastores still use the storage resource %s." % sres.data["name"])
     for unit in list(engine.all("storageunits")):
         if unit.data["sdUrn"] == sres.urn:
             engine.remove(unit.urn)
@@ -441,13 +442,13 @@ def create_datastore(engine, req):
     unit = engine.get(body.get("storageUnitUrn") or "", "storageunits")
     host = engine.get(body["hostUrn"], "hosts") if body.get("hostUrn") else None
     if host is not None and host.urn not in unit.sim.get("hosts", []):
-        raise VrmError("10000009", "Host %s does not see the storage unit %s; connect it to the storage first." % (
+        raise VrmError("10410081", "Host %s does not see the storage unit %s; connect it to the storage first." % (
             host.data["name"], unit.data["name"]))
     use_type = as_int(body.get("useType"), "useType", 0, 2)
     if use_type is None:
         raise VrmError("10000001", "useType is required.")
     if unit.data["type"] == "NAS" and use_type != 1:
-        raise VrmError("10000001", "A NAS storage unit only supports useType 1 (virtualised).")
+        raise VrmError("10410059", "A NAS storage unit only supports useType 1 (virtualised).")
     existing = engine.find(unit.sim.get("datastore") or "", "datastores")
     if existing is not None:
         if host is None:
@@ -457,7 +458,7 @@ def create_datastore(engine, req):
         return engine.task_ref(task, {"urn": existing.urn, "uri": existing.data["uri"]})
     name = as_str(body.get("name"), "name", 1, 256, required=True)
     if any(d.data["name"] == name for d in engine.all("datastores")):
-        raise VrmError("10000009", "A datastore named %s already exists." % name)
+        raise VrmError("10410025", "A datastore named %s already exists." % name)
     if "clusterSize" in body and as_int(body["clusterSize"], "clusterSize") not in (32, 64, 128, 256, 512, 1024):
         raise VrmError("10000001", "clusterSize must be 32, 64, 128, 256, 512 or 1024.")
     ds = new_datastore(engine, name, unit.data["capacityGB"], STORAGE_TYPE_OF_UNIT.get(unit.data["type"], "LUNPOME"),
@@ -509,7 +510,7 @@ def modify_datastore(engine, req):
     if "name" in body:
         name = as_str(body["name"], "name", 1, 256)
         if any(d.data["name"] == name and d.urn != ds.urn for d in engine.all("datastores")):
-            raise VrmError("10000009", "A datastore named %s already exists." % name)
+            raise VrmError("10410025", "A datastore named %s already exists." % name)
         ds.data["name"] = name
         for v in engine.all("volumes"):
             if v.data["datastoreUrn"] == ds.urn:
@@ -533,18 +534,18 @@ def delete_datastore(engine, req):
     if host:
         engine.get(host, "hosts")
         if host not in ds.sim["hosts"]:
-            raise VrmError("10000009", "The datastore is not associated with host %s." % host)
+            raise VrmError("10410055", "The datastore is not associated with host %s." % host)
         users = {v.sim.get("vm") for v in vols if v.sim.get("vm")}
         running = [engine.find(u) for u in users if engine.find(u) and engine.find(u).sim.get("host") == host and
                    engine.find(u).data["status"] in ("running", "pause", "migrating")]
         if running:
-            raise VrmError("10000009", "VMs on host %s use the datastore: %s." % (
+            raise VrmError("10410243", "VMs on host %s use the datastore: %s." % (
                 host, ", ".join(sorted(v.data["name"] for v in running))))
         task = engine.start_task("DeleteDataStoreTask", ds.urn, ds.data["name"],
                                  done=("ds_dissociate", {"host": host}), user=req.session["user"])
         return engine.task_ref(task)
     if vols:
-        raise VrmError("10000009", "The datastore %s still holds %d volume(s); delete or move them first." % (
+        raise VrmError("10410017", "The datastore %s still holds %d volume(s); delete or move them first." % (
             ds.data["name"], len(vols)))
     ds.data["status"] = "DELETING"
     engine.touch(ds)
@@ -597,9 +598,7 @@ def create_volume(engine, req):
     """Create a volume (task CreateVolumeTask + urn/uri; thick volumes need their full size free)."""
     site_check(engine, req)
     body = req.json()
-    size = as_int(body.get("quantityGB"), "quantityGB", 1, 65536)
-    if size is None:
-        raise VrmError("10000001", "quantityGB is required.")
+    size = disk_size(body.get("quantityGB"), "quantityGB", "10420006")
     ds = engine.get(body.get("datastoreUrn") or "", "datastores")
     vtype = body.get("type")
     if vtype not in ("normal", "share"):
@@ -735,11 +734,7 @@ def expand_volume(engine, req):
     """Grow a volume; size is the new total in MB, a multiple of 1024 (task ResizeVolumeTask)."""
     site_check(engine, req)
     vol = _vol(engine, req)
-    size = as_int(req.json().get("size"), "size", 1024, 65536 * GB)
-    if size is None or size % GB:
-        raise VrmError("10000001", "size is in MB and must be a multiple of 1024.")
-    if size <= vol.data["quantityGB"] * GB:
-        raise VrmError("10420049", "The new size must be larger than the current %d GB." % vol.data["quantityGB"])
+    size = new_size_mb(req.json().get("size"), vol.data["quantityGB"], "10420038", "10420080")
     if not vol.data["isThin"]:
         check_space(engine, engine.get(vol.data["datastoreUrn"], "datastores"), size - vol.data["quantityGB"] * GB)
     vol.data["status"] = "RESIZING"

@@ -1,7 +1,7 @@
 """VM modification: configuration and QoS, disks (volumes) and NICs."""
 
 from vrmsim import placement
-from vrmsim.common import as_bool, as_int, as_str, obj, site_check
+from vrmsim.common import as_bool, as_int, as_str, new_size_mb, obj, site_check
 from vrmsim.engine import handler
 from vrmsim.errors import VrmError
 from vrmsim.routes import route
@@ -239,7 +239,7 @@ def create_attach_vol(engine, req):
         raise VrmError("10300070", "The disk slot %s %d is already used." % (pci, seq))
     if body.get("type", "normal") not in ("normal", "share"):
         raise VrmError("10000001", "type must be normal or share.")
-    vol = _new_disk_volume(engine, vm.data["name"], seq, dict(body, diskName=body.get("name")))
+    vol = _new_disk_volume(engine, vm.data["name"], seq, dict(body, diskName=body.get("name")), size_code="10420006")
     vol.data["type"] = body.get("type", "normal")
     vol.sim["vm"] = vm.urn
     engine.touch(vol)
@@ -268,12 +268,7 @@ def expand_vol(engine, req):
         engine.get(vol_urn, "volumes")
         raise VrmError("10300037", "The disk is not attached to this VM.")
     vol = engine.get(vol_urn, "volumes")
-    size = as_int(body.get("size"), "size", 1024, 65536 * 1024)
-    if size % 1024:
-        raise VrmError("10000001", "size is in MB and must be a multiple of 1024.")
-    if size <= vol.data["quantityGB"] * 1024:
-        raise VrmError("10420049", "The new size must be larger than the current %d GB (disks never shrink)."
-                       % vol.data["quantityGB"])
+    size = new_size_mb(body.get("size"), vol.data["quantityGB"], "10300323", "10300328")
     ds = engine.get(vol.data["datastoreUrn"], "datastores")
     if not vol.data["isThin"]:
         _check_space(engine, ds, size - vol.data["quantityGB"] * 1024)

@@ -18,22 +18,24 @@ def migrate_vm(engine, req):
     if vm.data["status"] not in ("running", "stopped"):
         raise VrmError("10300015", "The VM does not allow migration in state %s." % vm.data["status"])
     body = req.json()
-    loc = as_str(body.get("location"), "location", hi=1024) or ""
+    loc = as_str(body.get("location"), "location", hi=1024, code="10300067") or ""
     if ":hosts:" in loc:
         target = engine.get(loc, "hosts")
-        if target.urn == vm.sim.get("host"):
-            raise VrmError("10300434", "The VM already runs on the destination host.")
+        if target.urn == vm.sim.get("host"):        # FC8DOC codes: 10300024 same host, 10300434 same cluster
+            raise VrmError("10300024", "The VM already runs on the destination host.")
         hosts, reason = placement.rank(engine, vm, target.urn)
         if not hosts:
             raise VrmError(reason, placement.MESSAGES[reason])
     elif ":clusters:" in loc:
         engine.get(loc, "clusters")
+        if loc == vm.data.get("clusterUrn"):
+            raise VrmError("10300434", "The VM is already in the cluster %s; name a host of it instead." % loc)
         hosts, reason = placement.rank(engine, vm, loc, exclude_hosts=(vm.sim.get("host"),))
         if not hosts:
             raise VrmError("10300378", "No host in the cluster can run the VM: " + placement.MESSAGES[reason])
         target = hosts[0]
     else:
-        raise VrmError("10000001", "location must be a host or cluster URN.")
+        raise VrmError("10300067", "location must be a host or cluster URN.")
     prev = vm.data["status"]
     if prev == "running":
         vm.data["status"] = "migrating"

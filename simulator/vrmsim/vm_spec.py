@@ -5,7 +5,7 @@ import ipaddress
 import re
 
 from vrmsim import storage
-from vrmsim.common import as_bool, as_int, as_str, lst, obj, site_check
+from vrmsim.common import as_bool, as_int, as_str, disk_size, lst, obj, site_check
 from vrmsim.errors import VrmError
 from vrmsim.routes import route
 
@@ -70,11 +70,14 @@ def osversions(engine, req):
 
 
 def _os_valid(os_type, version, field="osOptions"):
+    """FC8DOC: an absent osType answers 10300069, another value 10300041, an unknown osVersion 10300042."""
+    if os_type in (None, ""):
+        raise VrmError("10300069", "%s.osType is required (Windows, Linux or Other)." % field)
     fam = {"Linux": "linux", "Windows": "windows", "Other": "other"}.get(os_type) if isinstance(os_type, str) else None
     if fam is None:
-        raise VrmError("10000001", "%s.osType must be Windows, Linux or Other." % field)
+        raise VrmError("10300041", "%s.osType must be Windows, Linux or Other." % field)
     if version is not None and version not in [i for i, _d, _b in OS_VERSIONS[fam]]:
-        raise VrmError("10000001", "osOptions.osVersion %s is not a %s version of /vms/osversions." % (
+        raise VrmError("10300042", "osOptions.osVersion %s is not a %s version of /vms/osversions." % (
             version, os_type))
 
 
@@ -94,11 +97,11 @@ def _pci(value):
 
 def _mac(value, field):
     """A MAC address as VRM writes it (six hex pairs with colons), lower-cased; None when not given."""
-    mac = as_str(value, field, 0, 17)
+    mac = as_str(value, field, 0, 17, code="10300066")
     if not mac:
         return None
     if not re.fullmatch(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}", mac):
-        raise VrmError("10000001", "The field %s must be a MAC address like 28:6e:d4:00:00:01, not %r." % (field, mac))
+        raise VrmError("10300066", "The field %s must be a MAC address like 28:6e:d4:00:00:01, not %r." % (field, mac))
     return mac.lower()
 
 
@@ -112,69 +115,70 @@ def _customization(value):
     if not cust:
         return None
     _os_valid(cust.get("osType"), None, "vmCustomization")     # required, one of the three families
-    name = as_str(cust.get("hostname"), "vmCustomization.hostname", 0, 15)
+    name = as_str(cust.get("hostname"), "vmCustomization.hostname", 0, 15, code="10300342")
     if name and (not _GUEST_HOSTNAME.fullmatch(name) or name.isdigit()):
-        raise VrmError("10000001", "vmCustomization.hostname must be letters, digits, '-' and '_', not digits only.")
+        raise VrmError("10300342", "vmCustomization.hostname must be letters, digits, '-' and '_', not digits only.")
     update = as_bool(cust.get("isUpdateVmPassword"), "vmCustomization.isUpdateVmPassword", True)
-    password = as_str(cust.get("password"), "vmCustomization.password", 0, 26)
+    password = as_str(cust.get("password"), "vmCustomization.password", 0, 26, code="10300344")
     if update and password:
         if len(password) < 8 or not password.isascii() or \
                 sum(1 for c in _PASSWORD_CLASSES if re.search(c, password)) < 2:
-            raise VrmError("10000001", "vmCustomization.password must be 8 to 26 characters with at least two of "
+            raise VrmError("10300344", "vmCustomization.password must be 8 to 26 characters with at least two of "
                                        "lower-case, upper-case, digits and special characters.")
     seen = set()
     specs = lst(cust.get("nicSpecification"), "vmCustomization.nicSpecification")
     if len(specs) > 16:
-        raise VrmError("10000001", "vmCustomization.nicSpecification takes at most 16 entries.")
+        raise VrmError("10300350", "vmCustomization.nicSpecification takes at most 16 entries.")
     for spec in specs:
         spec = obj(spec, "vmCustomization.nicSpecification[]")
-        seq = as_int(spec.get("sequenceNum"), "nicSpecification.sequenceNum", 1, 16)
+        seq = as_int(spec.get("sequenceNum"), "nicSpecification.sequenceNum", 1, 16, code="10300350")
         if seq is None or seq in seen:
-            raise VrmError("10000001", "nicSpecification.sequenceNum is required and unique (1 to 16).")
+            raise VrmError("10300350", "nicSpecification.sequenceNum is required and unique (1 to 16).")
         seen.add(seq)
-        for field in ("ip", "gateway", "setdns", "adddns"):
-            _ipv4(spec.get(field), "nicSpecification." + field)
+        for field, code in (("ip", "10300349"), ("gateway", "10300351"), ("setdns", "10300352"),
+                            ("adddns", "10300352")):
+            _ipv4(spec.get(field), "nicSpecification." + field, code)
         if spec.get("netmask") is not None:
-            mask = as_str(spec["netmask"], "nicSpecification.netmask", 7, 15)
+            mask = as_str(spec["netmask"], "nicSpecification.netmask", 7, 15, code="10300349")
             try:
                 ipaddress.IPv4Network("0.0.0.0/" + mask)
             except ValueError:
-                raise VrmError("10000001", "nicSpecification.netmask %r is not a dotted netmask." % mask)
+                raise VrmError("10300349", "nicSpecification.netmask %r is not a dotted netmask." % mask)
     return cust
 
 
-def _ipv4(value, field):
+def _ipv4(value, field, code):
     if value is None or value == "":
         return
     try:
-        ipaddress.IPv4Address(as_str(value, field, 7, 15))
+        ipaddress.IPv4Address(as_str(value, field, 7, 15, code=code))
     except ValueError:
-        raise VrmError("10000001", "The field %s must be an IPv4 address, not %r." % (field, value))
+        raise VrmError(code, "The field %s must be an IPv4 address, not %r." % (field, value))
 
 
 def _validate_cpu(cpu, current=None):
     cpu = obj(cpu, "vmConfig.cpu")
     out = {}
     if _given(cpu, "quantity"):
-        out["quantity"] = as_int(cpu["quantity"], "cpu.quantity", 1, 255)
+        out["quantity"] = as_int(cpu["quantity"], "cpu.quantity", 1, 255, code="10300003")
     q = out.get("quantity", (current or {}).get("quantity", 1))
     if _given(cpu, "coresPerSocket"):
-        out["coresPerSocket"] = as_int(cpu["coresPerSocket"], "cpu.coresPerSocket", 1, 255)
+        out["coresPerSocket"] = as_int(cpu["coresPerSocket"], "cpu.coresPerSocket", 1, 255, code="10300561")
     cps = out.get("coresPerSocket", (current or {}).get("coresPerSocket", 1))
     if q % cps:
-        raise VrmError("10000001", "cpu.coresPerSocket (%d) must divide cpu.quantity (%d)." % (cps, q))
+        raise VrmError("10300561", "cpu.coresPerSocket (%d) must divide cpu.quantity (%d)." % (cps, q))
     if _given(cpu, "reservation"):
-        out["reservation"] = as_int(cpu["reservation"], "cpu.reservation", 0, 10 ** 7)
+        out["reservation"] = as_int(cpu["reservation"], "cpu.reservation", 0, 10 ** 7, code="10300043")
     if _given(cpu, "limit"):
-        out["limit"] = as_int(cpu["limit"], "cpu.limit", 0, 10 ** 7)
+        out["limit"] = as_int(cpu["limit"], "cpu.limit", 0, 10 ** 7, code="10300005")
     if _given(cpu, "weight"):
-        out["weight"] = as_int(cpu["weight"], "cpu.weight", 2, 255000)
+        out["weight"] = as_int(cpu["weight"], "cpu.weight", 2, 255000, code="10300004")
     if _given(cpu, "cpuHotPlug"):
-        out["cpuHotPlug"] = as_int(cpu["cpuHotPlug"], "cpu.cpuHotPlug", 0, 1)
+        out["cpuHotPlug"] = as_int(cpu["cpuHotPlug"], "cpu.cpuHotPlug", 0, 1, code="10300064")
     res = out.get("reservation", (current or {}).get("reservation", 0))
     lim = out.get("limit", (current or {}).get("limit", 0))
     if lim and res > lim:
-        raise VrmError("10000001", "cpu.reservation cannot exceed cpu.limit.")
+        raise VrmError("10300043", "cpu.reservation cannot exceed cpu.limit.")
     return out
 
 
@@ -182,22 +186,24 @@ def _validate_mem(mem, current=None):
     mem = obj(mem, "vmConfig.memory")
     out = {}
     if _given(mem, "quantityMB"):
-        out["quantityMB"] = as_int(mem["quantityMB"], "memory.quantityMB", 128, 4194304)
+        out["quantityMB"] = as_int(mem["quantityMB"], "memory.quantityMB", 128, 4194304, code="10300006")
     size = out.get("quantityMB", (current or {}).get("quantityMB", 1024))
     if _given(mem, "reservation"):
-        out["reservation"] = as_int(mem["reservation"], "memory.reservation", 0, size)
+        out["reservation"] = as_int(mem["reservation"], "memory.reservation", 0, size, code="10300044")
     if _given(mem, "weight"):
-        out["weight"] = as_int(mem["weight"], "memory.weight", 1, 83886080)
+        out["weight"] = as_int(mem["weight"], "memory.weight", 1, 83886080, code="10300007")
     if _given(mem, "limit"):
-        out["limit"] = as_int(mem["limit"], "memory.limit", 0, 4194304)
+        out["limit"] = as_int(mem["limit"], "memory.limit", 0, 4194304, code="10300040")
     if _given(mem, "memHotPlug"):
-        out["memHotPlug"] = as_int(mem["memHotPlug"], "memory.memHotPlug", 0, 1)
+        out["memHotPlug"] = as_int(mem["memHotPlug"], "memory.memHotPlug", 0, 1, code="10300104")
     return out
 
 
-def _new_disk_volume(engine, vm_name, seq, d, default_ds=None):
+def _new_disk_volume(engine, vm_name, seq, d, default_ds=None, size_code="10300009"):
+    """A new volume for a VM's disk; its size is required (FC8DOC: 10300009 on create, clone and import,
+    10420006 on createattachvol)."""
     d = obj(d, "vmConfig.disks[]")
-    size = as_int(d.get("quantityGB"), "disks.quantityGB", 1, 65536)
+    size = disk_size(d.get("quantityGB"), "disks.quantityGB", size_code)
     ds_urn = d.get("datastoreUrn") or default_ds
     if not ds_urn:
         raise VrmError("10000001", "disks[%d] needs datastoreUrn (or volumeUrn)." % seq)
@@ -214,9 +220,9 @@ def _check_space(engine, ds, extra_mb):
 
 
 def _location(engine, body):
-    loc = as_str(body.get("location"), "location", hi=1024)
+    loc = as_str(body.get("location"), "location", hi=1024, code="10300067")
     if not loc:
-        raise VrmError("10000001", "location (a cluster or host URN) is required.")
+        raise VrmError("10300067", "location (a cluster or host URN) is required.")
     if ":hosts:" in loc:
         host = engine.get(loc, "hosts")
         if not host.data.get("clusterUrn"):
@@ -234,7 +240,7 @@ def _build_nics(engine, vm_urn, nics):
         pg = n.get("portGroupUrn")
         if not pg or engine.find(pg, "portgroups") is None:
             raise VrmError("10540107", "The port group %s does not exist." % pg)
-        seq = as_int(n.get("sequenceNum"), "nics.sequenceNum", 0, MAX_NICS - 1, default=i)
+        seq = as_int(n.get("sequenceNum"), "nics.sequenceNum", 0, MAX_NICS - 1, default=i, code="10300350")
         mac = _mac(n.get("mac"), "nics.mac")
         if mac and mac in macs:
             raise VrmError("10300045", "The MAC address %s is already used." % mac)
@@ -244,7 +250,7 @@ def _build_nics(engine, vm_urn, nics):
         out.append(entry)
     seqs = [n["sequenceNum"] for n in out]
     if len(set(seqs)) != len(seqs):
-        raise VrmError("10300185", "Two NICs use the same sequenceNum.")
+        raise VrmError("10300286", "Two NICs use the same sequenceNum.")
     if len(out) > MAX_NICS:
         raise VrmError("10300012", "A VM has at most %d NICs." % MAX_NICS)
     return out

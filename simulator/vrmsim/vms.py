@@ -102,7 +102,7 @@ def random_ip(engine):
 
 from vrmsim import placement  # noqa: E402
 from vrmsim.common import (  # noqa: E402
-    as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, raw_page, site_check)
+    MAX_DISK_GB, as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, raw_page, site_check)
 from vrmsim.engine import handler  # noqa: E402
 from vrmsim.errors import VrmError  # noqa: E402
 from vrmsim.routes import route  # noqa: E402
@@ -178,6 +178,8 @@ def list_vms(engine, req):
     desc = nonempty_filter(req, "description")
     group = nonempty_filter(req, "group")
     is_tpl = req.qbool("isTemplate")
+    is_link = req.qbool("isLinkClone")
+    tpl_urn = req.q("templateUrn") if is_link else None      # FC8DOC: templateUrn only with isLinkClone
     status = req.q("status")
     uuid = req.q("uuid")
     ext = req.q("externalUuid")
@@ -189,6 +191,10 @@ def list_vms(engine, req):
         checks.append(lambda vm: fuzzy(vm.data["name"], name))
     if is_tpl is not None:
         checks.append(lambda vm: bool(vm.data.get("isTemplate")) == is_tpl)
+    if is_link is not None:
+        checks.append(lambda vm: bool(vm.data.get("isLinkClone")) == is_link)
+    if tpl_urn:
+        checks.append(lambda vm: vm.sim.get("link_source") == tpl_urn)
     if status:
         checks.append(lambda vm: vm.data.get("status") == status)
     if uuid:
@@ -212,7 +218,7 @@ def list_vms(engine, req):
         checks.append(lambda vm: _vm_in_scope(engine, vm, scope))
     # The matching VMs are remembered until the next change of state, so that paging through
     # 10,000 VMs does not filter all of them again for every page.
-    key = ("list_vms", name, ip, mac, vm_id, desc, group, is_tpl, status, uuid, ext, scope, tuple(urns or ()))
+    key = ("list_vms", name, ip, mac, vm_id, desc, group, is_tpl, is_link, tpl_urn, status, uuid, ext, scope, tuple(urns or ()))
     out = engine.memo(key, lambda e: [vm for vm in e.all("vms") if all(c(vm) for c in checks)])
     res = page(out, req, "vms", all_when_absent=False, fallback_over_limit=True)
     if detail == 2:     # the full VM, whose runningTime follows the clock: not cached
@@ -491,6 +497,9 @@ def clone_vm(engine, req):
         raise VrmError("10300101", "The source VM is busy.")
     cluster_urn, host_urn = _location(engine, body) if body.get("location") else (src.data["clusterUrn"], None)
     to_template = as_bool(body.get("isTemplate"), "isTemplate", False)
+    link = as_bool(body.get("isLinkClone"), "isLinkClone", False)
+    if link and to_template:
+        raise VrmError("10000001", "isLinkClone and isTemplate cannot both be true.")
     cfg = obj(body.get("vmConfig"), "vmConfig")
     scfg = src.data["vmConfig"]
     cpu = _validate_cpu(cfg.get("cpu"), scfg["cpu"])
@@ -507,10 +516,13 @@ def clone_vm(engine, req):
         if o.get("volumeUrn"):
             disks.append({"sequenceNum": sd["sequenceNum"], "volumeUrn": o["volumeUrn"], "pciType": sd["pciType"]})
             continue
-        size = max(as_int(o.get("quantityGB"), "disks.quantityGB", 1, 65536, default=sd["quantityGB"]), sd["quantityGB"])
+        size = max(as_int(o.get("quantityGB"), "disks.quantityGB", 1, MAX_DISK_GB, default=sd["quantityGB"],
+                          code="10300009"), sd["quantityGB"])
+        first = sd is scfg["disks"][0]
         entry = {"sequenceNum": sd["sequenceNum"], "quantityGB": size, "pciType": sd["pciType"],
                  "datastoreUrn": o.get("datastoreUrn", sd["datastoreUrn"]),
-                 "isThin": as_bool(o.get("isThin", o.get("thin")), "isThin", sd["isThin"])}
+                 # a linked clone's first disk is always thin (FC8DOC ch3, isLinkClone)
+                 "isThin": (link and first) or as_bool(o.get("isThin", o.get("thin")), "isThin", sd["isThin"])}
         disks.append(entry)
     for seq, o in sorted(overrides.items()):
         o = dict(o)
@@ -531,9 +543,12 @@ def clone_vm(engine, req):
     except VrmError:
         _drop_vm(engine, vm, keep_disks=False)
         raise
+    vm.data["isLinkClone"] = link
+    vm.sim["link_source"] = src.urn if link else None
     for d in vm.data["vmConfig"]["disks"]:
         vol = engine.get(d["volumeUrn"], "volumes")
-        src_disk = next((x for x in scfg["disks"] if x["sequenceNum"] == d["sequenceNum"]), None)
+        # a linked clone's first disk writes only its delta over the source, its other disks start empty
+        src_disk = None if link else next((x for x in scfg["disks"] if x["sequenceNum"] == d["sequenceNum"]), None)
         if src_disk is not None and not any(x.get("volumeUrn") == vol.urn for x in disks):
             src_vol = engine.find(src_disk["volumeUrn"], "volumes")
             written = int(src_vol.sim.get("written_mb", 0)) if src_vol else 0
@@ -546,7 +561,9 @@ def clone_vm(engine, req):
         vm.data["params"]["externalUuid"] = as_str(body["externalUuid"], "externalUuid", 1, 64)
     if host_urn:
         vm.data["isBindingHost"] = as_bool(body.get("isBindingHost"), "isBindingHost", False)
-    if src.data.get("isTemplate"):
+    if link:
+        ttype = "DeployLinkCloneVM"
+    elif src.data.get("isTemplate"):
         ttype = "CloneTemplate" if to_template else "DeployVM"
     else:
         ttype = "CreateTemplateFromVM" if to_template else "CloneVM"
