@@ -50,6 +50,8 @@ POWER_STATES = {
 
 # Codes meaning "no capacity for this VM": nova may reschedule elsewhere.
 CAPACITY_CODES = ("10800125", "10800126", "10800127", "10800128", "10800131", "10300016", "10420037")
+# A migration destination VRM finds unsuitable (placement codes, FC8DOC migrate): the driver tries the next host.
+PLACEMENT_CODES = CAPACITY_CODES + ("10800129", "10800130", "10300087", "10300088", "10300095", "10200130")
 ALREADY_RUNNING = "10300094"
 ALREADY_STOPPED = "10300092"
 NO_TOOLS = "10300026"
@@ -689,12 +691,35 @@ class FusionComputeDriver(driver.ComputeDriver):
                            migrate_data):
         return migrate_data
 
+    def _migrate_in_cluster(self, vm):
+        """Start the migration of ``vm`` to another host of the cluster, the ones with most free memory first.
+
+        VRM refuses the VM's own cluster as the destination (10300434) and its own host (10300024), so the
+        driver names a host; a host VRM finds unsuitable (a placement code) passes to the next one.
+        """
+        def free_mb(h):
+            mem = h.get("memResource") or {}
+            return (mem.get("totalSizeMB") or 0) - (mem.get("allocatedSizeMB") or 0)
+
+        hosts = sorted((h for h in self._hosts() if h.get("urn") != vm.get("hostUrn") and
+                        h.get("status") == "normal" and not h.get("isMaintaining")), key=free_mb, reverse=True)
+        refusal = None
+        for host in hosts:
+            try:
+                return self._call("post", vm["uri"] + "/action/migrate", {"location": host["urn"]})
+            except vrm.VrmError as exc:
+                if exc.code not in PLACEMENT_CODES:
+                    raise
+                refusal = exc
+        raise refusal or vrm.VrmError("No other host of the cluster %s can take %s." % (
+            self.cluster["name"], vm["name"]), code="10300378")
+
     def live_migration(self, context, instance, dest, post_method, recover_method, block_migration=False,
                        migrate_data=None):
-        """Move the VM to another CNA host of the cluster (VRM picks the best one)."""
+        """Move the VM to another CNA host of the cluster."""
         try:
             vm = self._vm(instance)
-            answer = self._call("post", vm["uri"] + "/action/migrate", {"location": self.cluster["urn"]})
+            answer = self._migrate_in_cluster(vm)
             self._wait(answer, self._opts.fc_request_timeout_max, "live migration")
         except Exception:
             LOG.exception("Live migration of %s failed", instance.uuid)

@@ -75,6 +75,7 @@ def host_view(h):
 def ds_view(d, host_names=None):
     cap = d.get("actualCapacityGB", d.get("capacityGB"))
     free = d.get("actualFreeSizeGB", d.get("freeSizeGB"))
+    # hosts[] holds host URNs (FC8DOC, vrmsim); some FC8DOC samples show bare ids: both are read
     ids = [str(h).rsplit(":", 1)[-1] for h in d.get("hosts") or []]
     return {"name": d.get("name"), "urn": d.get("urn"), "description": d.get("description", ""),
             "type": d.get("storageType"), "status": d.get("status"),

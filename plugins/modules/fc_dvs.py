@@ -13,7 +13,8 @@ description:
   - Creates, updates and deletes a DVS, with its MTU, type, IGMP snooping, VLAN pools, and network I/O control
     (QoS type).
   - Adds the host uplinks listed in O(uplinks); removes unlisted ones only with O(uplinks_remove_unmanaged=true).
-  - VRM refuses to delete a DVS whose port groups are used by VM NICs.
+  - VRM refuses to delete a DVS that still has port groups (error 10540022), used by VMs or not; delete them
+    first with M(fusioncompute.core.fc_portgroup).
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:

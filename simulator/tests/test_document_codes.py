@@ -243,3 +243,36 @@ def test_snapshot_memory_size_is_the_vms_memory(sim, memory):
     # only a memory snapshot charges the memory dump
     assert (snap["snapProvisionSize"] >= snap["memorySize"]) is memory
     assert _code(sim.post(vm["uri"] + "/snapshots", {"name": "s2", "needMemoryShot": "maybe"})) == "10000019"
+
+
+# -- field names bind regardless of letter case (docs/vrmsim-fidelity.md) ----------------------------
+
+def test_field_names_bind_case_insensitively(sim):
+    """The KubeOperator Go SDK sends memory.quantityMb and disks[].quantityGb; VRM reads them."""
+    tpl = sim.find("vms", "tpl-centos7")
+    ds = sim.find("datastores", "datastore-prod")
+    body = {"name": "go-sdk", "location": sim.find("clusters", "cluster-prod")["urn"],
+            "vmConfig": {"cpu": {"quantity": 2}, "memory": {"quantityMb": 3072},
+                         "disks": [{"sequenceNum": 1, "quantityGb": 60, "datastoreUrn": ds["urn"], "isThin": True},
+                                   {"sequenceNum": 2, "quantityGb": 5, "datastoreUrn": ds["urn"], "isThin": True}]}}
+    ans = sim.ok("POST", tpl["uri"] + "/action/clone", body)
+    sim.wait(ans)
+    vm = sim.ok("GET", ans["uri"])
+    assert vm["vmConfig"]["memory"]["quantityMB"] == 3072
+    assert [d["quantityGB"] for d in vm["vmConfig"]["disks"]] == [60, 5]
+    # the exact spelling wins over another case of the same name
+    cl = sim.find("clusters", "cluster-dev")
+    blank = _blank_body(sim, "both", memory={"quantityMB": 2048, "QUANTITYMB": 4096})
+    blank["location"] = cl["urn"]
+    made = sim.ok("POST", sim.site + "/vms", blank)
+    sim.wait(made)
+    assert sim.obj(made["urn"])["vmConfig"]["memory"]["quantityMB"] == 2048
+    # an import whose disk says quantityGb is not refused for a missing size
+    imp = {"name": "go-import", "location": cl["urn"], "protocol": "cifs",
+           "url": "//192.0.2.50/images/centos9.ovf", "osOptions": {"osType": "Linux", "osVersion": 10082},
+           "vmConfig": {"cpu": {"quantity": 1}, "memory": {"quantityMb": 1024},
+                        "disks": [{"sequenceNum": 1, "quantityGb": 12, "datastoreUrn": sim.find(
+                            "datastores", "datastore-dev")["urn"], "isThin": True}]}}
+    ans = sim.ok("POST", sim.site + "/vms/action/import", imp)
+    sim.wait(ans)
+    assert sim.obj(ans["urn"])["vmConfig"]["disks"][0]["quantityGB"] == 12

@@ -1,6 +1,7 @@
 """Helpers shared by the resource modules: paging, filters, input validation."""
 
 from vrmsim.errors import VrmError
+from vrmsim.routes import Body, wrap
 
 MAX_LIMIT = 100
 
@@ -143,11 +144,12 @@ def as_str(value, field, lo=0, hi=256, default=None, required=False, code=None):
 
 
 def obj(value, field):
+    """A JSON object of a request, its field names bound regardless of case (routes.Body)."""
     if value is None:
-        return {}
+        return Body()
     if not isinstance(value, dict):
         raise VrmError("10000001", "The field %s must be an object." % field)
-    return value
+    return wrap(value)
 
 
 def lst(value, field):

@@ -214,7 +214,7 @@ def modify_dvs(engine, req):
 
 @route("DELETE", "/service/sites/{site}/dvswitchs/{id}")
 def delete_dvs(engine, req):
-    """Delete a DVS (synchronous); refused while VM NICs use its port groups."""
+    """Delete a DVS (synchronous); refused while it has port groups (10540022)."""
     site_check(engine, req)
     dvs = _dvs(engine, req)
     pgs = _pgs_of(engine, dvs.urn)
@@ -497,7 +497,7 @@ def _pg_update(engine, task, fields):
 
 @route("DELETE", "/service/sites/{site}/dvswitchs/{id}/portgroups/{pg}")
 def delete_pg(engine, req):
-    """Delete a port group (synchronous, 200 without a body); refused while VM NICs use it."""
+    """Delete a port group (synchronous, 200 without a body); refused while VM NICs use it (10540109)."""
     site_check(engine, req)
     pg = _pg(engine, req)
     used = _nics_on(engine, {pg.urn})

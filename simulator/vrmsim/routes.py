@@ -73,6 +73,39 @@ def _scan(method, path):
                    "vrmsim does not implement %s %s: unknown path." % (method, path), status=404)
 
 
+class Body(dict):
+    """A JSON object of a request body whose field names bind regardless of letter case, as VRM's Java binding
+    does (docs/vrmsim-fidelity.md): ``quantityMb`` reads as ``quantityMB``. The exact spelling wins; among
+    spellings that differ only in case, the first in the body."""
+
+    def __init__(self, data=()):
+        super().__init__((k, wrap(v)) for k, v in dict(data).items())
+
+    def _key(self, key):
+        if dict.__contains__(self, key) or not isinstance(key, str):
+            return key
+        low = key.lower()
+        return next((k for k in self if isinstance(k, str) and k.lower() == low), key)
+
+    def __contains__(self, key):
+        return dict.__contains__(self, self._key(key))
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self, self._key(key))
+
+    def get(self, key, default=None):
+        return dict.get(self, self._key(key), default)
+
+
+def wrap(value):
+    """``value`` with every JSON object in it a :class:`Body`."""
+    if isinstance(value, dict) and not isinstance(value, Body):
+        return Body(value)
+    if isinstance(value, list):
+        return [wrap(v) for v in value]
+    return value
+
+
 class Request(object):
     """What a handler sees of an HTTP request."""
 
@@ -118,4 +151,6 @@ class Request(object):
             return {}
         if not isinstance(self.body, dict):
             raise VrmError("10000001", "The request body must be a JSON object.")
+        if not isinstance(self.body, Body):
+            self.body = Body(self.body)
         return self.body

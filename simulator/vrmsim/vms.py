@@ -169,7 +169,7 @@ def _place_and_run(engine, vm, location=None):
 
 @route("GET", "/service/sites/{site}/vms")
 def list_vms(engine, req):
-    """List VMs and templates (filters, scope, detail 0/1/2, paging with the 100/0 fallback)."""
+    """List VMs and templates (filters, isLinkClone/templateUrn, scope, detail 0/1/2, 100/0 paging fallback)."""
     site_check(engine, req)
     name = nonempty_filter(req, "name")
     ip = nonempty_filter(req, "ip")
