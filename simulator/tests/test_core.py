@@ -139,7 +139,9 @@ def test_cluster_validation_and_nonempty_delete(sim):
     r = sim.post(sim.site + "/clusters", {"name": ""})
     assert r.status_code == 400
     r = sim.post(sim.site + "/clusters", {"name": "x", "drsSetting": {"drsLevel": 2}})
-    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300123"     # DRS level (FC8DOC)
+    r = sim.post(sim.site + "/clusters", {"name": "x", "resStrategy": "roundRobin"})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300200"
     prod = sim.find("clusters", "cluster-prod")
     r = sim.delete(prod["uri"])
     assert r.status_code == 400 and r.json()["errorCode"] in ("10300029", "10300030")
@@ -157,14 +159,14 @@ def test_cluster_tolerated_host_failures_follow_its_hosts(sim):
     assert sim.obj(prod["urn"])["haSetting"]["accessControlSetting"]["hostsFaultQuantity"] == 3
     for n in (0, 4):
         r = tolerate(prod["uri"], n)
-        assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+        assert r.status_code == 400 and r.json()["errorCode"] == "10300625"     # HA control policy (FC8DOC)
     assert sim.obj(prod["urn"])["haSetting"]["accessControlSetting"]["hostsFaultQuantity"] == 3
     empty = sim.ok("POST", sim.site + "/clusters", {"name": "c-empty"})
     assert tolerate(empty["uri"], 1).status_code == 200
-    assert tolerate(empty["uri"], 2).json()["errorCode"] == "10000001"
+    assert tolerate(empty["uri"], 2).json()["errorCode"] == "10300625"
     r = sim.post(sim.site + "/clusters", {"name": "c-two", "haSetting": {"accessControlSetting": {
         "hostsFaultQuantity": 2}}})
-    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300625"
 
 
 # route: GET /service/sites/{site}/clusters/{id}/computeresource

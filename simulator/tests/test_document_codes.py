@@ -276,3 +276,26 @@ def test_field_names_bind_case_insensitively(sim):
     ans = sim.ok("POST", sim.site + "/vms/action/import", imp)
     sim.wait(ans)
     assert sim.obj(ans["urn"])["vmConfig"]["disks"][0]["quantityGB"] == 12
+
+
+# -- other refusals of the same tables --------------------------------------------------------------
+
+def test_more_document_codes(sim):
+    prod = sim.find("clusters", "cluster-prod")
+    assert _code(sim.put(prod["uri"], {"drsSetting": {"drsLevel": 2}})) == "10300123"
+    assert _code(sim.put(prod["uri"], {"drsSetting": {"drsFragmentLimen": [{"fragmentTime": 1, "limen": 4}]}})
+                 ) == "10300124"
+    assert _code(sim.put(prod["uri"], {"resStrategy": "roundRobin"})) == "10300200"
+    vm = _running_vm(sim, "more")
+    disk = vm["vmConfig"]["disks"][0]
+    same = {"disks": [{"volumeUrn": disk["volumeUrn"], "datastoreUrn": disk["datastoreUrn"]}], "speed": 50}
+    assert _code(sim.post(vm["uri"] + "/action/migratevol", same)) == "10420166"
+    assert _code(sim.post(vm["uri"] + "/action/migratevol", dict(same, speed=5))) == "10300337"
+    tpl = sim.find("vms", "tpl-centos7")
+    other = tpl["vmConfig"]["disks"][0]["volumeUrn"]
+    assert _code(sim.post(vm["uri"] + "/action/attachvol", {"volUrn": other})) == "10300074"
+    ds = sim.find("datastores", "datastore-dev")
+    body = _blank_body(sim, "slot", disks=[{"sequenceNum": 4, "pciType": "IDE", "quantityGB": 1,
+                                            "datastoreUrn": ds["urn"]}])
+    assert _code(sim.post(sim.site + "/vms", body)) == "10300008"
+    assert _code(sim.post(vm["uri"] + "/snapshots", {"name": "s", "isConsistent": "perhaps"})) == "10000020"

@@ -239,21 +239,21 @@ def _validate_drs(value):
     drs = obj(value, "drsSetting")
     out = {}
     if "drsLevel" in drs:
-        out["drsLevel"] = as_int(drs["drsLevel"], "drsSetting.drsLevel")
+        out["drsLevel"] = as_int(drs["drsLevel"], "drsSetting.drsLevel", code="10300123")   # FC8DOC codes
         if out["drsLevel"] not in (1, 3):
-            raise VrmError("10000001", "drsSetting.drsLevel must be 1 (manual) or 3 (automatic).")
+            raise VrmError("10300123", "drsSetting.drsLevel must be 1 (manual) or 3 (automatic).")
     if "powerLevel" in drs:
         out["powerLevel"] = as_int(drs["powerLevel"], "drsSetting.powerLevel", 0, 2)
     if "factor" in drs:
-        out["factor"] = as_int(drs["factor"], "drsSetting.factor", 1, 3)
+        out["factor"] = as_int(drs["factor"], "drsSetting.factor", 1, 3, code="10300214")
     for key in ("drsFragmentLimen", "powerFragmentLimen"):
         if key in drs:
             items = lst(drs[key], "drsSetting." + key)
             for it in items:
                 it = obj(it, "drsSetting." + key + "[]")
-                as_int(it.get("fragmentTime"), key + ".fragmentTime", 0, 23)
-                if as_int(it.get("limen"), key + ".limen") not in (0, 1, 3, 5, 7, 9):
-                    raise VrmError("10000001", "%s.limen must be 0, 1, 3, 5, 7 or 9." % key)
+                as_int(it.get("fragmentTime"), key + ".fragmentTime", 0, 23, code="10300216")
+                if as_int(it.get("limen"), key + ".limen", code="10300124") not in (0, 1, 3, 5, 7, 9):
+                    raise VrmError("10300124", "%s.limen must be 0, 1, 3, 5, 7 or 9." % key)
             out[key] = items
     for key in ("drsCycle", "dpmCycle", "dpmThresholds", "electricStrategy", "drsRules"):
         if key in drs:
@@ -266,14 +266,14 @@ def _validate_ha(value, field, hosts=0):
     ha = obj(value, field)
     acs = obj(ha.get("accessControlSetting"), field + ".accessControlSetting")
     if "accessControlPolicy" in acs:
-        as_int(acs["accessControlPolicy"], "accessControlPolicy", 0, 2)
+        as_int(acs["accessControlPolicy"], "accessControlPolicy", 0, 2, code="10300625")
     for k in ("cpuReservation", "memoryReservation"):
         if k in acs:
             as_int(acs[k], k, 0, 50)
     if "hostsFaultQuantity" in acs:
-        n = as_int(acs["hostsFaultQuantity"], "hostsFaultQuantity")
+        n = as_int(acs["hostsFaultQuantity"], "hostsFaultQuantity", code="10300625")
         if n is None or not 1 <= n <= max(1, hosts):
-            raise VrmError("10000001", "The field hostsFaultQuantity must be from 1 to the cluster's number of "
+            raise VrmError("10300625", "The field hostsFaultQuantity must be from 1 to the cluster's number of "
                                        "hosts (%d; 1 for an empty cluster)." % hosts)
     hr = obj(ha.get("hostRelatedFaultResponse"), field + ".hostRelatedFaultResponse")
     if "hostFaultResponse" in hr:
@@ -351,11 +351,11 @@ def create_cluster(engine, req):
                       drs=drs, ha=ha, is_enable_drs=as_bool(body.get("isEnableDrs"), "isEnableDrs", False),
                       is_enable_ha=as_bool(body.get("isEnableHa"), "isEnableHa", True),
                       mem_overcommit=as_bool(body.get("isMemOvercommit"), "isMemOvercommit", False),
-                      tag=as_str(body.get("tag"), "tag", 0, 64, default=""))
+                      tag=as_str(body.get("tag"), "tag", 0, 64, default="", code="10000015"))
     for f in ("resStrategy",):
         if f in body:
             if body[f] not in ("loadBalance", "random"):
-                raise VrmError("10000001", "resStrategy must be loadBalance or random.")
+                raise VrmError("10300200", "resStrategy must be loadBalance or random.")
             rec.data[f] = body[f]
     for f in ("enableGuestNuma", "enableHostNumaDRS", "enableIOTailor", "isAutoAdjustNuma", "isEnableImc"):
         if f in body:
@@ -383,14 +383,14 @@ def modify_cluster(engine, req):
     if "description" in body:
         updates["description"] = as_str(body["description"], "description", 0, 1024)
     if "tag" in body:
-        updates["tag"] = as_str(body["tag"], "tag", 0, 64)
+        updates["tag"] = as_str(body["tag"], "tag", 0, 64, code="10000015")
     for f in ("isEnableDrs", "isEnableHa", "isMemOvercommit", "enableGuestNuma", "enableHostNumaDRS",
               "enableIOTailor", "isAutoAdjustNuma", "isEnableImc"):
         if f in body:
             updates[f] = as_bool(body[f], f)
     if "resStrategy" in body:
         if body["resStrategy"] not in ("loadBalance", "random"):
-            raise VrmError("10000001", "resStrategy must be loadBalance or random.")
+            raise VrmError("10300200", "resStrategy must be loadBalance or random.")
         updates["resStrategy"] = body["resStrategy"]
     drs = _validate_drs(body.get("drsSetting")) if "drsSetting" in body else None
     ha_raw = body.get("haSetting", body.get("haResSetting"))

@@ -774,7 +774,7 @@ def migrate_volume(engine, req):
     mtype = as_int(body.get("migrateType"), "migrateType", 0, 2, default=None)
     thin = vol.data["isThin"] if mtype is None else mtype == 1
     if ds.urn == vol.data["datastoreUrn"]:
-        raise VrmError("10000009", "The volume is already on datastore %s." % ds.data["name"])
+        raise VrmError("10420166", "The volume is already on datastore %s." % ds.data["name"])
     check_space(engine, ds, volume_footprint_mb(vol) if thin else vol.data["quantityGB"] * GB)
     vol.data["status"] = "MAGRATING"
     engine.touch(vol)

@@ -143,7 +143,7 @@ def attach_vol(engine, req):
     if vol.sim.get("vm") and vol.data.get("type") != "share":
         if vol.sim["vm"] == vm.urn:
             raise VrmError("10300076", "The volume is already attached to this VM.")
-        raise VrmError("10420009", "The volume is attached to another VM.")
+        raise VrmError("10300074", "The volume is attached to another VM.")
     pci = _pci(body.get("pciType", "VIRTIO"))
     if pci == "IDE" and vm.data["status"] == "running":
         raise VrmError("10300001", "IDE disks do not support hot-plug.")
@@ -400,7 +400,7 @@ def modify_nic(engine, req):
     if "mac" in body:
         mac = _mac(body["mac"], "mac") or ""
         if any(n["mac"] == mac and n is not nic for v in engine.all("vms") for n in v.data["vmConfig"]["nics"]):
-            raise VrmError("10300045", "The MAC address %s is already used." % mac)
+            raise VrmError("10300197", "The MAC address %s is already used." % mac)
         if vm.data["status"] != "stopped":
             raise VrmError("10300015", "The MAC address can only change while the VM is stopped.")
         nic["mac"] = mac

@@ -80,8 +80,8 @@ def migrate_vol(engine, req):
     if not moves:
         raise VrmError("10000001", "disks must list at least one volume to move.")
     speed = body.get("speed")
-    if speed is not None and as_int(speed, "speed", 20, 10 ** 6) < 20:
-        raise VrmError("10000001", "speed must be at least 20 MB/s.")
+    if speed is not None and as_int(speed, "speed", 20, 10 ** 6, code="10300337") < 20:
+        raise VrmError("10300337", "speed must be at least 20 MB/s.")
     plan = []
     need = {}
     for m in moves:
@@ -93,7 +93,7 @@ def migrate_vol(engine, req):
         mtype = as_int(m.get("migrateType"), "migrateType", 0, 2, default=None)
         vol = engine.get(disk["volumeUrn"], "volumes")
         if ds.urn == vol.data["datastoreUrn"]:
-            raise VrmError("10000009", "The volume %s is already on datastore %s." % (vol.urn, ds.data["name"]))
+            raise VrmError("10420166", "The volume %s is already on datastore %s." % (vol.urn, ds.data["name"]))
         thin = vol.data["isThin"] if mtype is None else mtype == 1
         foot = storage.volume_footprint_mb(vol) if thin else vol.data["quantityGB"] * 1024
         need[ds.urn] = need.get(ds.urn, 0) + foot

@@ -412,7 +412,7 @@ def _fill_config(engine, vm, cpu, mem, disks, nics):
         seq = as_int(d.get("sequenceNum"), "disks.sequenceNum", 1, 60, default=i)
         pci = _pci(d.get("pciType", "VIRTIO"))
         if seq > PCI_SLOTS[pci]:
-            raise VrmError("10000001", "%s disks use slots 1-%d." % (pci, PCI_SLOTS[pci]))
+            raise VrmError("10300008", "%s disks use slots 1-%d." % (pci, PCI_SLOTS[pci]))
         if (pci, seq) in used:
             raise VrmError("10300070", "The disk slot %s %d is already used." % (pci, seq))
         used.add((pci, seq))
