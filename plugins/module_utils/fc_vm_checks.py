@@ -17,7 +17,8 @@ CPU_KEYS = {"count": "quantity", "cores_per_socket": "coresPerSocket", "reservat
 MEM_KEYS = {"size_mb": "quantityMB", "reservation": "reservation", "limit": "limit", "weight": "weight"}
 # The generic 64-bit version of each OS family in VRM's catalogue, for a VM created without os.version.
 GENERIC_OS = {"Linux": 302, "Windows": 202, "Other": 402}
-# What VRM takes for the CPU and memory fields (vrm-api.md 8.1; vrmsim answers 10000001 outside them).
+# What VRM takes for the CPU and memory fields (vrm-api.md 8.1; outside them VRM answers the field's code, 10300003-7,
+# 10300040, 10300043-44 of FC8DOC, as vrmsim does).
 RANGES = {"cpu": {"count": (1, 255), "cores_per_socket": (1, 255), "reservation": (0, 10 ** 7),
                   "limit": (0, 10 ** 7), "weight": (2, 255000)},
           "memory": {"size_mb": (128, 4194304), "reservation": (0, 4194304), "limit": (0, 4194304),

@@ -299,3 +299,12 @@ def test_more_document_codes(sim):
                                             "datastoreUrn": ds["urn"]}])
     assert _code(sim.post(sim.site + "/vms", body)) == "10300008"
     assert _code(sim.post(vm["uri"] + "/snapshots", {"name": "s", "isConsistent": "perhaps"})) == "10000020"
+
+
+def test_modify_binds_field_and_property_names_regardless_of_case(sim):
+    vm = _running_vm(sim, "case-mod")
+    sim.wait(sim.ok("PUT", vm["uri"], {"properties": {"ISENABLEHA": False}, "Description": "upper"}))
+    after = sim.obj(vm["urn"])
+    assert after["vmConfig"]["properties"]["isEnableHa"] is False and "ISENABLEHA" not in after["vmConfig"][
+        "properties"]
+    assert after["description"] == "upper"

@@ -73,6 +73,8 @@ def modify_vm(engine, req):
             template = None
     if props:
         allowed = set(cfg["properties"]) | {"bootFirmwareTime", "cdRomBootOrder"}
+        # property names bind regardless of case, like every field name (docs/vrmsim-fidelity.md)
+        props = {next((a for a in allowed if a.lower() == k.lower()), k): v for k, v in props.items()}
         unknown = set(props) - allowed
         if unknown:
             raise VrmError("10000001", "Unknown properties: %s." % ", ".join(sorted(unknown)))
