@@ -84,6 +84,9 @@ options:
   priority:
     description: Traffic priority 2-7 (needs an outbound average).
     type: int
+seealso:
+  - module: fusioncompute.core.fc_portgroup_info
+  - module: fusioncompute.core.fc_dvs
 """
 
 EXAMPLES = r"""

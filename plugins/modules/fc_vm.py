@@ -302,9 +302,11 @@ notes:
     another OS than O(cluster) and O(os) say. O(cna_host) is not compared (VRM moves VMs between hosts), nor
     is the source of a VM (VRM does not keep it).
 seealso:
+  - module: fusioncompute.core.fc_vm_info
   - module: fusioncompute.core.fc_vm_powerstate
   - module: fusioncompute.core.fc_vm_migrate
-  - module: fusioncompute.core.fc_vm_info
+  - module: fusioncompute.core.fc_snapshot
+  - module: fusioncompute.core.fc_volume
 """
 
 EXAMPLES = r"""
