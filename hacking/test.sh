@@ -156,7 +156,7 @@ declare -a OLDEST_TESTS=()
 run_oldest() {
     # ansible-test sanity and/or units (the arguments) with the oldest ansible-core, on the artifact as
     # that ansible-core installs it; each writes $LOGS/oldest-<test>.log and .rc.
-    local test
+    local test start
     if ! oldest_venv >"$LOGS/oldest-venv.log" 2>&1 \
             || ! "$OLD_VENV/bin/ansible-galaxy" collection install --force -p "$OLD_COLLS" "$TARBALL" \
                 >>"$LOGS/oldest-venv.log" 2>&1; then
@@ -167,9 +167,11 @@ run_oldest() {
         return
     fi
     for test in "$@"; do
+        start=$(date +%s)
         (cd "$OLD_COLL" && PATH="$OLD_VENV/bin:$PATH" ansible-test "$test" --local --python "$PYVER" \
             --requirements --color no "${TEST_ARGS[@]}") >"$LOGS/oldest-$test.log" 2>&1
         echo $? >"$LOGS/oldest-$test.rc"
+        echo $(($(date +%s) - start)) >"$LOGS/oldest-$test.seconds"
     done
 }
 
@@ -184,26 +186,30 @@ start_oldest() {
         "(reported before the summary)"
     OLDEST_START=$(date +%s)
     set -m
-    run_oldest "${OLDEST_TESTS[@]}" &
+    run_oldest "${OLDEST_TESTS[@]}" </dev/null &
     OLDEST_PID=$!
     set +m
 }
 
 finish_oldest() {
-    local test rc end
+    local test rc seconds waited
     [[ -n "$OLDEST_PID" ]] || return 0
+    waited=$(date +%s)
     wait "$OLDEST_PID"
     OLDEST_PID=""
-    end=$(date +%s)
+    echo
+    echo "ansible-core $OLDEST_VERSION: the background tests took $(($(date +%s) - OLDEST_START)) s," \
+        "of which the last $(($(date +%s) - waited)) s after the other stages"
     for test in "${OLDEST_TESTS[@]}"; do
         echo
         echo "=================== ansible-test $test (ansible-core $OLDEST_VERSION, ran in parallel) ==================="
         cat "$LOGS/oldest-$test.log"
         rc="$(cat "$LOGS/oldest-$test.rc" 2>/dev/null || echo 1)"
+        seconds="$(cat "$LOGS/oldest-$test.seconds" 2>/dev/null || echo 0)"
         if [[ $rc -eq 0 ]]; then
-            RESULTS+=("PASS  ansible-test $test (ansible-core $OLDEST_VERSION) ($((end - OLDEST_START)) s, in parallel)")
+            RESULTS+=("PASS  ansible-test $test (ansible-core $OLDEST_VERSION) ($seconds s, in parallel)")
         else
-            RESULTS+=("FAIL  ansible-test $test (ansible-core $OLDEST_VERSION) ($((end - OLDEST_START)) s, in parallel, exit $rc)")
+            RESULTS+=("FAIL  ansible-test $test (ansible-core $OLDEST_VERSION) ($seconds s, in parallel, exit $rc)")
             FAILED=1
         fi
     done
