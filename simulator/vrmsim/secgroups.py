@@ -64,8 +64,11 @@ def render_group(engine, rec, view):
     for vm, _n in _members(engine, rec.data["sgId"]):
         vms[vm.urn] = {"vmId": vm.urn.rsplit(":", 1)[1], "vmName": vm.data["name"], "vmUri": vm.data["uri"],
                        "vmUrn": vm.urn}
-    return {"sgId": rec.data["sgId"], "sgName": rec.data["sgName"], "sgDesc": rec.data["sgDesc"],
-            "rules": len(rec.data["ruleSet"]), "vmNum": len(vms), "vmList": list(vms.values())}
+    out = {"sgId": rec.data["sgId"], "sgName": rec.data["sgName"], "sgDesc": rec.data["sgDesc"],
+           "rules": len(rec.data["ruleSet"]), "vmNum": len(vms), "vmList": list(vms.values())}
+    if view != "list":      # the control API's view (VRM has no single-group GET): the rules themselves too
+        out["ruleSet"] = [dict(r) for r in rec.data["ruleSet"]]
+    return out
 
 
 def _address(text):
@@ -226,7 +229,7 @@ def list_groups(engine, req):
     site_check(engine, req)
     groups = sorted(engine.all("securitygroups"), key=lambda g: g.data["sgId"])
     res = page(groups, req, "securityGroups", all_when_absent=False)
-    res["securityGroups"] = [engine.render(g) for g in res["securityGroups"]]
+    res["securityGroups"] = [engine.render(g, "list") for g in res["securityGroups"]]
     return res
 
 
@@ -359,7 +362,7 @@ def _vm_nic(engine, req):
 def _odd_task_answer(task):
     """The answer of the NIC calls FC8DOC gives as {error, result, returnValue, taskId, uri, urn} (the task's)."""
     return {"error": {}, "result": True, "returnValue": True, "taskId": int(task.data["taskId"]),
-            "uri": task.data["uri"], "urn": task.urn, "taskUri": task.data["uri"], "taskUrn": task.urn}
+            "uri": task.data["uri"], "urn": task.urn}
 
 
 @route("PUT", "/service/sites/{site}/vms/{vm}/nics/{nic}/securitygroup")
