@@ -118,8 +118,10 @@ def assign(pool, used, vms, count):
     """Addresses for ``vms`` (names) and ``count`` more: a VM that already has an address of the pool keeps it
     (its lowest; a binding before a guest report), the others get the lowest free ones, each once."""
     held = {}
-    for addr, who in sorted(used.items(), key=lambda kv: (kv[1]["source"] != "binding",
-                                                           netaddr.IPAddress(kv[0]).value)):
+
+    def order(item):
+        return item[1]["source"] != "binding", netaddr.IPAddress(item[0]).value
+    for addr, who in sorted(used.items(), key=order):
         if who["vm"] in vms and who["vm"] not in held and addr in pool:
             held[who["vm"]] = addr
     taken = set(used)

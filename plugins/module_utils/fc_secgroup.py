@@ -27,7 +27,7 @@ def _remote(text, field):
             if not 1 <= net.prefixlen <= 31:
                 raise FcError("%s %r: VRM takes prefixes /1 to /31; write one address as a range a-a or any "
                               "address as 0.0.0.0-255.255.255.255." % (field, text))
-            if str(net.network_address) != text.split("/")[0].strip():
+            if str(net.network_address) != text.split("/", maxsplit=1)[0].strip():
                 raise FcError("%s %r has host bits set; write the network address (%s/%d)." % (
                     field, text, net.network_address, net.prefixlen))
             return "%s/%d" % (net.network_address, net.prefixlen)

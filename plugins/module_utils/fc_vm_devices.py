@@ -100,8 +100,8 @@ class VmDevices:
     # -- a NIC's security group and IP-MAC binding -------------------------------------------------
     def _sg_ids(self):
         if getattr(self, "_sg_by_name", None) is None:
-            self._sg_by_name = {g.get("sgName"): g.get("sgId") for g in fc_secgroup.groups(self.client,
-                                                                                            self.fc.site_uri)}
+            groups = fc_secgroup.groups(self.client, self.fc.site_uri)
+            self._sg_by_name = {g.get("sgName"): g.get("sgId") for g in groups}
         return self._sg_by_name
 
     def _nic_group_body(self, i, nic):

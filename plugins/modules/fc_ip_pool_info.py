@@ -18,7 +18,7 @@ description:
   - O(vms) names the VMs that need an address; a VM that already has one of the pool's addresses keeps it, so a
     second run gives the same answer. The others get the lowest free addresses, each once.
   - Bind the address to the NIC (O(fusioncompute.core.fc_vm#module:nics[].ip_mac_binding)) as well as giving it
-    to the guest (O(fusioncompute.core.fc_vm#module:customization.nics[].ip)): VRM does not show a stopped VM's
+    to the guest (O(fusioncompute.core.fc_vm#module:customization.nics[].ip)). VRM does not show a stopped VM's
     customization, so an address only given to the guest is invisible while the VM is off, and a later run could
     give it again; a binding stays in VRM whatever the VM's power state.
   - The module only reads; it reserves nothing between runs by itself.

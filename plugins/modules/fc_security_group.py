@@ -163,7 +163,12 @@ tasks:
   returned: when tasks were started
   type: list
   elements: dict
-  sample: [{task_urn: "urn:sites:4D6B0918:tasks:1042", method: PUT, path: "/service/sites/4D6B0918/securitygroups/3/action/addrules", status: success, duration: 0.1}]
+  sample:
+    - task_urn: "urn:sites:4D6B0918:tasks:1042"
+      method: PUT
+      path: /service/sites/4D6B0918/securitygroups/3/action/addrules
+      status: success
+      duration: 0.1
   contains:
     task_urn:
       description: URN of the task.
@@ -274,8 +279,8 @@ class SecurityGroup(Resource):
             body["rules"] = [sg.rule_body(r) for r in rules]
         what = "create security group %s" % p["name"]
         if rules:
-            what += " with %d rule%s: %s" % (len(rules), "" if len(rules) == 1 else "s",
-                                              "; ".join(_describe(r) for r in sg.sort_rules(rules)))
+            listed = "; ".join(_describe(r) for r in sg.sort_rules(rules))
+            what += " with %d rule%s: %s" % (len(rules), "" if len(rules) == 1 else "s", listed)
         return [Step(what, lambda: self.fc.call("POST", self.fc.site_uri + "/securitygroups/addsecuritygroup",
                                                 body=body))]
 
