@@ -389,7 +389,7 @@ vm:
       description: powered-on, powered-off, suspended or paused.
       type: str
     nics:
-      description: NICs with port group, MAC and guest addresses.
+      description: NICs with port group, MAC, guest addresses and security group (C(security_group), null when none).
       type: list
       elements: dict
 ip_address:
