@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Packages baked into the cached root file system of the test hosts (hacking/testhosts.py), which have
 # no route to a mirror. One list for every user, so that they share one cached image:
 #   nfs-ganesha*           the imgs role's userspace NFS server

@@ -197,6 +197,9 @@ notes:
     C(docs/performance.md)."
 author:
   - fusioncompute.core maintainers (@fusioncompute)
+seealso:
+  - module: fusioncompute.core.fc_vm_info
+  - module: fusioncompute.core.fc_vm
 """
 
 EXAMPLES = r"""

@@ -18,7 +18,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_argspec impo
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import resolve_site
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer, task_answer
 
 
 # VRM's limits for every object's name and description (FC8DOC ch3-5: names [1,256], descriptions [0,1024]).
@@ -97,7 +97,7 @@ class FcModule(object):
 
         ``changes=False`` for requests that change no configuration (a storage rescan): a run that fails after
         one still reports no change."""
-        answer = self.client.request(method, path, params=params, body=body)
+        answer = task_answer(self.client.request(method, path, params=params, body=body))
         if is_task_answer(answer):
             entry = {"task_urn": answer.get("taskUrn"), "method": method, "path": path}
             if self.params.get("wait", True):

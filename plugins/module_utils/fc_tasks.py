@@ -108,4 +108,14 @@ def is_task_answer(answer):
     return isinstance(answer, dict) and bool(answer.get("taskUri") or answer.get("taskUrn"))
 
 
-__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "FcError"]
+def task_answer(answer):
+    """An answer in the usual ``{taskUrn, taskUri}`` form. The NIC calls FC8DOC answers with ``{error, result,
+    returnValue, taskId, uri, urn}`` (online port group change, a NIC's security group) put the task's URN and
+    URI in ``urn``/``uri``; they become ``taskUrn``/``taskUri``."""
+    if isinstance(answer, dict) and not is_task_answer(answer) and "returnValue" in answer and \
+            ":tasks:" in str(answer.get("urn") or ""):
+        return dict(answer, taskUrn=answer["urn"], taskUri=answer.get("uri") or urn_to_uri(answer["urn"]))
+    return answer
+
+
+__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "task_answer", "FcError"]

@@ -106,6 +106,7 @@ def pg_view(pg, dvs_name=None):
             "port_type": "trunk" if trunk else "access", "vlan_id": None if trunk else pg.get("vlanId"),
             "vlan_range": vlan_text(vlan_ranges(pg["vlanRange"])) if trunk and pg.get("vlanRange") else None,
             "tx": direction("tx"), "rx": direction("rx"), "priority": pg.get("priority") or None,
+            "ip_mac_binding": bool(pg.get("isIpMacBind")), "dhcp_isolation": bool(pg.get("isDhcpIsolation")),
             "nic_count": pg.get("vspNum")}
 
 

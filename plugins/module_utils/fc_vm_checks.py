@@ -43,9 +43,11 @@ MAX_NIC_MBIT = 10000   # VRM's per-NIC shaping limit (vrm-api.md, PUT <site>/vsp
 
 
 def check_nic(i, nic):
-    """A NIC's MAC and bandwidth as VRM takes them, checked before anything is created or changed."""
+    """A NIC's MAC, IP-MAC binding and bandwidth as VRM takes them, checked before anything is created or changed."""
     if nic.get("mac") and not _MAC.fullmatch(nic["mac"]):
         raise FcError("nics[%d].mac %r is not a MAC address like 28:6e:d4:00:00:01." % (i, nic["mac"]))
+    if nic.get("ip_mac_binding"):
+        check_ip(nic["ip_mac_binding"], "nics[%d].ip_mac_binding" % i, 4)
     bw = nic.get("bandwidth") or {}
     for key in ("tx_average", "tx_peak", "tx_burst"):
         if bw.get(key) is not None and not 0 <= bw[key] <= MAX_NIC_MBIT:

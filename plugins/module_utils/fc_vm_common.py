@@ -42,7 +42,9 @@ def nic_view(n):
         ips.insert(0, n["ip"])
     ips += [a for a in (n.get("ips6") or []) if a not in ips]
     return {"portgroup": n.get("portGroupName"), "portgroup_urn": n.get("portGroupUrn"), "mac": n.get("mac"),
-            "name": n.get("name"), "slot": n.get("sequenceNum"), "urn": n.get("urn"), "ips": ips}
+            "name": n.get("name"), "slot": n.get("sequenceNum"), "urn": n.get("urn"), "ips": ips,
+            "security_group": (n.get("securityGroupName") or str(n.get("securityGroupId")))
+            if n.get("enableSecurityGroup") else None}
 
 
 def vm_view(vm):

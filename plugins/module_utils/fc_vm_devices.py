@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup, fc_secgroup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import Step
@@ -77,12 +77,16 @@ class VmDevices:
                     nic_uri = urn_to_uri(c["urn"])
                     steps.append(Step("change NIC %d of %s: %s" % (i, obj["name"], ", ".join(sorted(body))),
                                       lambda nic_uri=nic_uri, body=body: self.fc.call("PUT", nic_uri, body=body)))
+                steps += self._nic_security_steps(i, w, c, obj)
             else:
                 body = {"portGroupUrn": pg["urn"], "sequenceNum": i}
                 if w.get("mac"):
                     body["mac"] = w["mac"].lower()
-                steps.append(Step("add a NIC on %s to %s" % (pg["name"], obj["name"]),
-                                  lambda body=body: self.fc.call("POST", uri + "/virtualNics", body=body)))
+                body.update(self._nic_group_body(i, w))
+                bind = w.get("ip_mac_binding")
+                steps.append(Step("add a NIC on %s to %s%s" % (pg["name"], obj["name"],
+                                                               " bound to %s" % bind if bind else ""),
+                                  lambda body=body, bind=bind: self._add_nic(uri, body, bind)))
         if p["nics_remove_unmanaged"]:
             for c in cur[len(p["nics"]):]:
                 nic_id = c["urn"].rsplit(":", 1)[1]
@@ -92,6 +96,66 @@ class VmDevices:
             steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
                               lambda: self._apply_bandwidth(self.client.get(uri))))
         return steps
+
+    # -- a NIC's security group and IP-MAC binding -------------------------------------------------
+    def _sg_ids(self):
+        if getattr(self, "_sg_by_name", None) is None:
+            groups = fc_secgroup.groups(self.client, self.fc.site_uri)
+            self._sg_by_name = {g.get("sgName"): g.get("sgId") for g in groups}
+        return self._sg_by_name
+
+    def _nic_group_body(self, i, nic):
+        """``enableSecurityGroup``/``securityGroupId`` for nics[i] ({} when its group is not managed)."""
+        want = nic.get("security_group")
+        if want is None:
+            return {}
+        if want == "":
+            return {"enableSecurityGroup": False}
+        if want not in self._sg_ids():
+            raise FcError("nics[%d].security_group %r: no security group has that name (create it with "
+                          "fusioncompute.core.fc_security_group)." % (i, want))
+        return {"enableSecurityGroup": True, "securityGroupId": self._sg_ids()[want]}
+
+    def _bindings(self, vm_name):
+        """MAC -> the address bound to it ('' when none), from the VM's switch ports."""
+        return {v["vmVifMAC"]: v.get("netAddr") or "" for v in self._vsps(vm_name)}
+
+    def _nic_security_steps(self, i, want, cur, obj):
+        steps = []
+        nic_uri = urn_to_uri(cur["urn"])
+        group = want.get("security_group")
+        if group is not None and (group or None) != cur["security_group"]:
+            body = self._nic_group_body(i, want)
+            what = "put NIC %d of %s in security group %s" % (i, obj["name"], group) if group else \
+                "take NIC %d of %s out of security group %s" % (i, obj["name"], cur["security_group"])
+            steps.append(Step(what, lambda: self.fc.call("PUT", nic_uri + "/securitygroup", body=body)))
+        bind = want.get("ip_mac_binding")
+        have = self._bindings(obj["name"]).get(cur["mac"], "") if bind is not None else None
+        if bind is not None and have != bind:
+            if have:
+                steps.append(Step("unbind %s from NIC %d of %s" % (have, i, obj["name"]),
+                                  lambda: self.fc.call("POST", nic_uri + "/unbindipmac")))
+            if bind:
+                steps.append(Step("bind %s to NIC %d (%s) of %s" % (bind, i, cur["mac"], obj["name"]),
+                                  lambda: self.fc.call("POST", nic_uri + "/bindipmac", body={"netAddr": bind})))
+        return steps
+
+    def _nic_security_changes(self, current):
+        obj = {"name": current["name"]}
+        return any(self._nic_security_steps(i, w, current["nics"][i], obj)
+                   for i, w in enumerate(self.params["nics"] or []) if i < len(current["nics"]))
+
+    def _add_nic(self, vm_uri, body, bind):
+        answer = self.fc.call("POST", vm_uri + "/virtualNics", body=body)
+        if bind:
+            self.fc.call("POST", answer["uri"] + "/bindipmac", body={"netAddr": bind})
+
+    def _apply_bindings(self, vm):
+        """Bind the addresses of ``nics[].ip_mac_binding`` to a new VM's NICs."""
+        nics = vm_view(vm)["nics"]
+        for i, w in enumerate(self.params["nics"] or []):
+            if w.get("ip_mac_binding") and i < len(nics):
+                self.fc.call("POST", urn_to_uri(nics[i]["urn"]) + "/bindipmac", body={"netAddr": w["ip_mac_binding"]})
 
     def _task_reason(self, answer):
         """': <reason>' of the task an answer started, when VRM put one there; '' otherwise."""

@@ -110,6 +110,9 @@ options:
               - Host failures to tolerate, with V(tolerate_host_failures); from 1 to the number of hosts in the
                 cluster (1 for an empty cluster), as VRM allows.
             type: int
+seealso:
+  - module: fusioncompute.core.fc_cluster_info
+  - module: fusioncompute.core.fc_host
 """
 
 EXAMPLES = r"""

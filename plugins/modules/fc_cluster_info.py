@@ -23,6 +23,9 @@ options:
   name:
     description: Exact name of the cluster.
     type: str
+seealso:
+  - module: fusioncompute.core.fc_cluster
+  - module: fusioncompute.core.fc_host_info
 """
 
 EXAMPLES = r"""

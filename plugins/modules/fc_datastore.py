@@ -77,6 +77,9 @@ options:
     description: Ask VRM to refresh the datastore's real free space (reclaimed space shows afterwards). Always a change.
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_datastore_info
+  - module: fusioncompute.core.fc_volume
 """
 
 EXAMPLES = r"""

@@ -28,6 +28,9 @@ options:
   cna_host:
     description: Only datastores associated with this host (name, IP or URN).
     type: str
+seealso:
+  - module: fusioncompute.core.fc_datastore
+  - module: fusioncompute.core.fc_volume_info
 """
 
 EXAMPLES = r"""

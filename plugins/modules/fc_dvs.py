@@ -85,6 +85,9 @@ options:
     description: Remove the uplinks not listed in O(uplinks).
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_dvs_info
+  - module: fusioncompute.core.fc_portgroup
 """
 
 EXAMPLES = r"""

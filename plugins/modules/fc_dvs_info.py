@@ -22,6 +22,9 @@ options:
   name:
     description: Exact name of the DVS.
     type: str
+seealso:
+  - module: fusioncompute.core.fc_dvs
+  - module: fusioncompute.core.fc_portgroup_info
 """
 
 EXAMPLES = r"""

@@ -67,6 +67,9 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: fusioncompute.core.fc_host_info
+  - module: fusioncompute.core.fc_cluster
 """
 
 EXAMPLES = r"""

@@ -28,6 +28,9 @@ options:
   cluster:
     description: Only hosts of this cluster (name or URN).
     type: str
+seealso:
+  - module: fusioncompute.core.fc_host
+  - module: fusioncompute.core.fc_cluster_info
 """
 
 EXAMPLES = r"""

@@ -84,6 +84,21 @@ options:
   priority:
     description: Traffic priority 2-7 (needs an outbound average).
     type: int
+  ip_mac_binding:
+    description:
+      - Anti-spoofing - bind each VM's IP address to its NIC's MAC on this port group (VRM C(isIpMacBind)), so a
+        guest cannot send from another address.
+      - Not for trunk port groups (VRM error 10504016), nor on SR-IOV or user-mode switches (10504042).
+      - A single NIC's address is bound with O(fusioncompute.core.fc_vm#module:nics[].ip_mac_binding).
+    type: bool
+  dhcp_isolation:
+    description:
+      - DHCP isolation - drop DHCP server answers sent by VMs of this port group (VRM C(isDhcpIsolation)), so a
+        rogue DHCP server in a guest cannot hand out addresses. Not on SR-IOV switches (VRM error 10504025).
+    type: bool
+seealso:
+  - module: fusioncompute.core.fc_portgroup_info
+  - module: fusioncompute.core.fc_dvs
 """
 
 EXAMPLES = r"""
@@ -101,13 +116,27 @@ EXAMPLES = r"""
     dvs: dvs-prod
     port_type: trunk
     vlan_range: 100-110,200
+
+- name: A guarded VLAN - guests keep their address and cannot answer DHCP
+  fusioncompute.core.fc_portgroup:
+    name: guarded-vlan310
+    dvs: dvs-prod
+    vlan_id: 310
+    ip_mac_binding: true
+    dhcp_isolation: true
 """
 
 RETURN = r"""
 portgroup:
-  description: The port group (name, urn, dvs, port_type, vlan_id, vlan_range, tx, rx, priority, nic_count).
+  description: >-
+    The port group (name, urn, dvs, port_type, vlan_id, vlan_range, tx, rx, priority, ip_mac_binding,
+    dhcp_isolation, nic_count).
   returned: always
   type: dict
+  sample: {name: web-vlan300, urn: "urn:sites:4D6B0918:dvswitchs:1:portgroups:4", dvs: dvs-prod, port_type: access,
+           vlan_id: 300, vlan_range: null, tx: {average: 1000, peak: 1000, burst: 1000},
+           rx: {average: 0, peak: 0, burst: 0}, priority: null, ip_mac_binding: false, dhcp_isolation: false,
+           nic_count: 0}
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -165,6 +194,8 @@ class PortGroup(Resource):
         self._rx = shaping(p["rx"])
         if p["priority"] and not (self._tx and self._tx["average"]):
             raise FcError("priority needs tx.average.")
+        if p["ip_mac_binding"] and self._ptype == "trunk":
+            raise FcError("ip_mac_binding is not possible on a trunk port group (VRM error 10504016).")
         self._dvs = fc_lookup.dvs(self.fc, p["dvs"])
 
     def find(self):
@@ -176,7 +207,8 @@ class PortGroup(Resource):
 
     def view(self, obj):
         v = pg_view(obj, self._dvs["name"])
-        return {k: v[k] for k in ("description", "port_type", "vlan_id", "vlan_range", "tx", "rx", "priority")}
+        return {k: v[k] for k in ("description", "port_type", "vlan_id", "vlan_range", "tx", "rx", "priority",
+                                  "ip_mac_binding", "dhcp_isolation")}
 
     def returned(self, obj):
         return pg_view(obj, self._dvs["name"])
@@ -185,7 +217,8 @@ class PortGroup(Resource):
         p = self.params
         return {"description": p["description"], "port_type": self._ptype, "vlan_id": p["vlan_id"],
                 "vlan_range": vlan_text(self._ranges) if self._ranges else None, "tx": self._tx, "rx": self._rx,
-                "priority": p["priority"]}
+                "priority": p["priority"], "ip_mac_binding": p["ip_mac_binding"],
+                "dhcp_isolation": p["dhcp_isolation"]}
 
     def body(self, values):
         b = {}
@@ -204,6 +237,9 @@ class PortGroup(Resource):
                 b[d + "BurstSize"] = values[d]["burst"]
         if values.get("priority") is not None:
             b["priority"] = values["priority"]
+        for key, field in (("ip_mac_binding", "isIpMacBind"), ("dhcp_isolation", "isDhcpIsolation")):
+            if values.get(key) is not None:
+                b[field] = values[key]
         return b
 
     def plan_create(self, desired):
@@ -238,6 +274,7 @@ def main():
         description=dict(type="str"), port_type=dict(type="str", choices=["access", "trunk"]),
         vlan_id=dict(type="int"), vlan_range=dict(type="raw"),
         tx=dict(type="dict", options=shape), rx=dict(type="dict", options=shape), priority=dict(type="int"),
+        ip_mac_binding=dict(type="bool"), dhcp_isolation=dict(type="bool"),
     ))
     fc.run(lambda: PortGroup(fc).run())
 

@@ -25,6 +25,9 @@ options:
   dvs:
     description: Only port groups of this DVS (name or URN).
     type: str
+seealso:
+  - module: fusioncompute.core.fc_portgroup
+  - module: fusioncompute.core.fc_dvs_info
 """
 
 EXAMPLES = r"""

@@ -103,6 +103,7 @@ notes:
   - O(state=action) and non-GET O(state=request) are not idempotent; they always report a change.
 seealso:
   - module: fusioncompute.core.fc_task_info
+  - module: fusioncompute.core.fc_session
 """
 
 EXAMPLES = r"""

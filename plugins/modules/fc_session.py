@@ -34,6 +34,9 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: fusioncompute.core.fc_site_info
+  - module: fusioncompute.core.fc_resource
 """
 
 EXAMPLES = r"""

@@ -22,6 +22,9 @@ options:
   name:
     description: Only the site with this exact name, id or URN.
     type: str
+seealso:
+  - module: fusioncompute.core.fc_session
+  - module: fusioncompute.core.fc_cluster_info
 """
 
 EXAMPLES = r"""

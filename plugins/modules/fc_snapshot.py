@@ -59,6 +59,10 @@ options:
     description: Create a new snapshot even when one with O(name) exists.
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_snapshot_info
+  - module: fusioncompute.core.fc_snapshot_revert
+  - module: fusioncompute.core.fc_vm
 """
 
 EXAMPLES = r"""

@@ -28,6 +28,9 @@ options:
     description: Read each snapshot's sizes (memory, provisioned space, volumes).
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_snapshot
+  - module: fusioncompute.core.fc_snapshot_revert
 """
 
 EXAMPLES = r"""

@@ -34,6 +34,9 @@ options:
   snapshot_urn:
     description: URN of the snapshot.
     type: str
+seealso:
+  - module: fusioncompute.core.fc_snapshot
+  - module: fusioncompute.core.fc_snapshot_info
 """
 
 EXAMPLES = r"""

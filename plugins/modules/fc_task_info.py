@@ -52,6 +52,8 @@ options:
     description: Longest pause in seconds between two polls with O(wait).
     type: float
     default: 2.0
+seealso:
+  - module: fusioncompute.core.fc_resource
 """
 
 EXAMPLES = r"""

@@ -203,6 +203,19 @@ options:
       mac:
         description: MAC address, six hexadecimal pairs separated by colons (VRM generates one when omitted).
         type: str
+      security_group:
+        description:
+          - Security group of the NIC (name, see M(fusioncompute.core.fc_security_group)); its rules then filter
+            the NIC's traffic. V('') takes the NIC out of its group. Omit to leave it alone.
+          - Not on SR-IOV or user-mode switches (VRM error 10520024).
+        type: str
+      ip_mac_binding:
+        description:
+          - IPv4 address bound to the NIC's MAC (anti-spoofing for this NIC; VRM C(bindipmac)); the guest can then
+            use only this address. V('') removes the binding. Omit to leave it alone.
+          - The binding keeps the address in VRM while the VM is off, which is what
+            M(fusioncompute.core.fc_ip_pool_info) reads to give addresses without collisions.
+        type: str
       bandwidth:
         description: Per-NIC bandwidth limits on its virtual switch port, in Mbit/s (burst in Mbit).
         type: dict
@@ -302,9 +315,11 @@ notes:
     another OS than O(cluster) and O(os) say. O(cna_host) is not compared (VRM moves VMs between hosts), nor
     is the source of a VM (VRM does not keep it).
 seealso:
+  - module: fusioncompute.core.fc_vm_info
   - module: fusioncompute.core.fc_vm_powerstate
   - module: fusioncompute.core.fc_vm_migrate
-  - module: fusioncompute.core.fc_vm_info
+  - module: fusioncompute.core.fc_snapshot
+  - module: fusioncompute.core.fc_volume
 """
 
 EXAMPLES = r"""
@@ -376,7 +391,7 @@ vm:
       description: powered-on, powered-off, suspended or paused.
       type: str
     nics:
-      description: NICs with port group, MAC and guest addresses.
+      description: NICs with port group, MAC, guest addresses and security group (C(security_group), null when none).
       type: list
       elements: dict
 ip_address:
@@ -485,7 +500,8 @@ class Vm(VmDevices, Resource):
             d["disks"] = [{"size_gb": x["size_gb"], "datastore": x.get("datastore"), "thin": x.get("thin"),
                            "bus": x.get("bus")} for x in p["disks"]]
         if p["nics"] is not None:
-            d["nics"] = [{"portgroup": x["portgroup"], "mac": x.get("mac").lower() if x.get("mac") else None}
+            d["nics"] = [{"portgroup": x["portgroup"], "mac": x.get("mac").lower() if x.get("mac") else None,
+                          "security_group": x.get("security_group"), "ip_mac_binding": x.get("ip_mac_binding")}
                          for x in p["nics"]]
         return d
 
@@ -549,7 +565,7 @@ class Vm(VmDevices, Resource):
                     differ = True
             if differ or (self.params["nics_remove_unmanaged"] and len(cur) > len(want)):
                 changes["nics"] = want
-            if self._bandwidth_changes(current):
+            if self._bandwidth_changes(current) or self._nic_security_changes(current):
                 changes.setdefault("nics", want)
         return changes
 
@@ -645,6 +661,7 @@ class Vm(VmDevices, Resource):
                 entry = {"portGroupUrn": pg["urn"], "sequenceNum": i}
                 if n.get("mac"):
                     entry["mac"] = n["mac"].lower()
+                entry.update(self._nic_group_body(i, n))
                 nics.append(entry)
             cfg["nics"] = nics
         boot = p["power_state"] in (None, "powered-on", "suspended") and not p["is_template"]
@@ -699,6 +716,7 @@ class Vm(VmDevices, Resource):
             if p["power_state"] == "suspended" and vm.get("status") == "running":
                 self.fc.call("POST", vm["uri"] + "/action/hibernate")
             self._apply_bandwidth(self.client.get(vm["uri"]))
+            self._apply_bindings(self.client.get(vm["uri"]))
         steps = [Step(what, create)]
         return steps
 
@@ -794,8 +812,8 @@ def main():
             bus=dict(type="str", choices=["virtio", "scsi", "ide"]))),
         disks_remove_unmanaged=dict(type="bool", default=False),
         nics=dict(type="list", elements="dict", options=dict(
-            portgroup=dict(type="str", required=True), mac=dict(type="str"),
-            bandwidth=dict(type="dict", options=bw))),
+            portgroup=dict(type="str", required=True), mac=dict(type="str"), security_group=dict(type="str"),
+            ip_mac_binding=dict(type="str"), bandwidth=dict(type="dict", options=bw))),
         nics_remove_unmanaged=dict(type="bool", default=False),
         power_state=dict(type="str", choices=["powered-on", "powered-off", "suspended"]),
         allow_power_cycling=dict(type="bool", default=False),

@@ -52,6 +52,12 @@ options:
     description: Read each VM's current CPU, memory, disk and network use.
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_vm
+  - module: fusioncompute.core.fc_vm_powerstate
+  - module: fusioncompute.core.fc_snapshot_info
+  - plugin: fusioncompute.core.fc_vms
+    plugin_type: inventory
 """
 
 EXAMPLES = r"""

@@ -47,6 +47,10 @@ options:
     description: Storage migration speed in MB/s (at least 20).
     type: int
     default: 100
+seealso:
+  - module: fusioncompute.core.fc_vm
+  - module: fusioncompute.core.fc_host_info
+  - module: fusioncompute.core.fc_datastore_info
 """
 
 EXAMPLES = r"""

@@ -53,6 +53,9 @@ options:
     description: Power the VM off when V(shutdown-guest) did not finish in O(shutdown_timeout) or VM Tools do not run.
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_vm
+  - module: fusioncompute.core.fc_vm_info
 """
 
 EXAMPLES = r"""

@@ -61,6 +61,10 @@ options:
     type: str
     choices: [virtio, scsi, ide]
     default: virtio
+seealso:
+  - module: fusioncompute.core.fc_volume_info
+  - module: fusioncompute.core.fc_vm
+  - module: fusioncompute.core.fc_datastore
 """
 
 EXAMPLES = r"""

@@ -29,6 +29,9 @@ options:
     description: Only volumes not attached to a VM (and shared ones).
     type: bool
     default: false
+seealso:
+  - module: fusioncompute.core.fc_volume
+  - module: fusioncompute.core.fc_datastore_info
 """
 
 EXAMPLES = r"""

@@ -335,7 +335,7 @@ def parse_ranges(text):
     return out
 
 
-def _pg_fields(body, current=None):
+def _pg_fields(body, current=None, dvs_type=0):
     cur = current or {}
     out = {}
     if "portType" in body:
@@ -385,6 +385,7 @@ def _pg_fields(body, current=None):
     for f in ("arpBcstSuppress", "ipBcstSuppress"):
         if f in body:
             out[f] = as_int(body[f], f, 0, 5000, code="10504026")
+    _pg_security(out, cur, ptype, dvs_type)
     if "description" in body:
         out["description"] = as_str(body["description"], "description", 0, 1024, code="10540522")
     return out
@@ -395,6 +396,24 @@ def _in_pools(dvs, fields):
     vid = fields.get("vlanId")
     if vid and not any(p["startVlanId"] <= vid <= p["endVlanId"] for p in dvs.data["vlanPoolSet"]):
         raise VrmError("10540105", "VLAN %d is outside the VLAN pools of the DVS %s." % (vid, dvs.data["name"]))
+
+
+def _pg_security(out, cur, ptype, dvs_type):
+    """IP/MAC binding, DHCP isolation and broadcast suppression against the port and switch type (FC8DOC ch5)."""
+    def value(f):
+        return out.get(f, cur.get(f))
+    if value("isIpMacBind") and ptype == 1:
+        raise VrmError("10504016", "A trunk port group cannot have IP-MAC binding.")
+    if value("isIpMacBind") and "isIpMacBind" in out and dvs_type in (2, 4):
+        raise VrmError("10504042", "Port groups of an SR-IOV or user-mode DVS do not allow IP-MAC binding.")
+    if dvs_type == 2 and any(out.get(f) for f in ("isDhcpIsolation", "ipBcstSuppress", "isQinQEnable")):
+        raise VrmError("10504025", "An SR-IOV DVS supports neither DHCP isolation, broadcast suppression nor "
+                                   "VLAN passthrough.")
+
+
+def _dvs_type_of(engine, pg_urn):
+    dvs = engine.find(pg_urn.split(":portgroups:")[0], "dvswitchs")
+    return dvs.data.get("type", 0) if dvs else 0
 
 
 def _pg(engine, req):
@@ -445,7 +464,7 @@ def create_pg(engine, req):
     name = as_str(body.get("name"), "name", 1, 256, required=True, code="10540521")
     if any(p.data["name"] == name for p in _pgs_of(engine, dvs.urn)):
         raise VrmError("10504031", "A port group named %s already exists on this DVS." % name)
-    fields = _pg_fields(body)
+    fields = _pg_fields(body, dvs_type=dvs.data.get("type", 0))
     if fields.get("portType", 0) == 0 and "vlanId" not in fields:
         raise VrmError("10540104", "An access port group needs vlanId (0 = untagged).")
     _in_pools(dvs, fields)
@@ -469,7 +488,7 @@ def modify_pg(engine, req):
     site_check(engine, req)
     pg = _pg(engine, req)
     body = req.json()
-    fields = _pg_fields(body, pg.data)
+    fields = _pg_fields(body, pg.data, _dvs_type_of(engine, pg.urn))
     _in_pools(engine.get(pg.urn.split(":portgroups:")[0], "dvswitchs"), fields)
     if "name" in body:
         name = as_str(body["name"], "name", 1, 256, code="10540521")
@@ -563,7 +582,7 @@ def _vsp_item(engine, vm, n, pg):
             "dvSwitchUrn": n["portGroupUrn"].split(":portgroups:")[0], "portGroupUrn": n["portGroupUrn"],
             "portGroupName": n["portGroupName"], "vmUrn": vm.urn, "vmName": vm.data["name"], "vnicUrn": n["urn"],
             "vnicName": n["name"], "instanceId": "", "hostName": vm.data.get("hostName", ""), "vmVifMAC": n["mac"],
-            "netAddr": n.get("ip", ""), "status": 0 if vm.data["status"] == "running" else 1,
+            "netAddr": vm.sim.get("ip_bindings", {}).get(n["urn"], ""), "status": 0 if vm.data["status"] == "running" else 1,
             "portType": pg.data["portType"] if pg else 0, "vlanId": pg.data["vlanId"] if pg else 0,
             "vlanRange": pg.data.get("vlanRange", "") if pg else "", "params": {}}
     for f in QOS_FIELDS:

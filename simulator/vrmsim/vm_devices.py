@@ -374,6 +374,7 @@ def _nic_removed(engine, task, urn):
     vm = engine.find(task.data["entityUrn"], "vms")
     if vm is not None:
         vm.data["vmConfig"]["nics"] = [n for n in vm.data["vmConfig"]["nics"] if n["urn"] != urn]
+        vm.sim.get("ip_bindings", {}).pop(urn, None)
         engine.touch(vm)
 
 
@@ -391,6 +392,11 @@ def modify_nic(engine, req):
     vm = _vm(engine, req)
     nic = _nic(vm, req.params["nic"])
     body = req.json()
+    bound = vm.sim.get("ip_bindings", {}).get(nic["urn"])
+    if bound and (body.get("portGroupUrn", nic["portGroupUrn"]) != nic["portGroupUrn"] or
+                  (body.get("mac") or nic["mac"]).lower() != nic["mac"]):
+        raise VrmError("10512004", "The NIC has an IP-MAC binding (%s); unbind it before changing its port group "
+                                   "or MAC." % bound)
     if "portGroupUrn" in body:
         pg = engine.find(body["portGroupUrn"] or "", "portgroups")
         if pg is None:

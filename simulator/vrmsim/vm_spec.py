@@ -16,8 +16,12 @@ MAX_NICS = 16
 
 
 def new_mac(engine):
-    n = engine.next_id("macs")
-    return "28:6e:d4:%02x:%02x:%02x" % ((n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF)
+    """The next address of the site's MAC segments (secgroups.mac_segments; by default 28:6e:d4:00:00:00 on)."""
+    from vrmsim.secgroups import mac_at
+    mac = mac_at(engine, engine.next_id("macs"))
+    if mac is None:
+        raise VrmError("10300016", "The MAC address segments are used up; add a segment (PUT macsegments).")
+    return mac
 
 
 def nic_entry(engine, vm_urn, seq, pg_urn, mac=None, name=None):
@@ -28,7 +32,7 @@ def nic_entry(engine, vm_urn, seq, pg_urn, mac=None, name=None):
             "ip": "0.0.0.0", "ipList": "", "ips6": [], "sequenceNum": seq, "virtIo": 1, "nicType": 0,
             "portId": str(engine.next_id("ports", start=1000)), "bootOrder": -1, "connectAtPowerOn": True,
             "linkStatus": "connected", "status": "connect", "nicConfig": {"vringbuf": 256, "queues": 1},
-            "enableSecurityGroup": False}
+            "enableSecurityGroup": False, "securityGroupId": None, "securityGroupName": ""}
 
 
 def disk_entry(engine, vm_id, vol, seq, pci="VIRTIO"):
@@ -233,6 +237,7 @@ def _location(engine, body):
 
 
 def _build_nics(engine, vm_urn, nics):
+    from vrmsim.secgroups import nic_group_fields
     out = []
     macs = {n["mac"] for v in engine.all("vms") for n in v.data["vmConfig"]["nics"]}
     for i, n in enumerate(lst(nics, "vmConfig.nics")):
@@ -245,6 +250,7 @@ def _build_nics(engine, vm_urn, nics):
         if mac and mac in macs:
             raise VrmError("10300045", "The MAC address %s is already used." % mac)
         entry = nic_entry(engine, vm_urn, seq, pg, mac=mac, name=n.get("name"))
+        entry.update(nic_group_fields(engine, n, pg))
         if "virtIo" in n:
             entry["virtIo"] = as_int(n["virtIo"], "nics.virtIo", 1, 5)
         out.append(entry)

@@ -153,7 +153,8 @@ def _assign_ips(engine, vm):
         pg = engine.find(nic["portGroupUrn"], "portgroups")
         vlan = pg.data.get("vlanId", 0) if pg else 0
         n = int(vm.urn.rsplit("-", 1)[1], 16)
-        ip = vm.sim.get("static_ips", {}).get(str(nic["sequenceNum"])) or \
+        ip = vm.sim.get("ip_bindings", {}).get(nic["urn"]) or vm.sim.get("static_ips", {}).get(
+            str(nic["sequenceNum"])) or \
             "10.%d.%d.%d" % (vlan % 256, (n >> 8) % 256, n % 254 + 1)
         nic["ip"] = ip
         nic["ipList"] = ip

@@ -14,7 +14,8 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
-export PATH="$(dirname "$PY"):$PATH"
+PATH="$(dirname "$PY"):$PATH"
+export PATH
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fc-roles.XXXXXX")"
 STATE="$WORK/hosts"
 SIM_PID=""
@@ -201,8 +202,10 @@ check_on vrm 'grep -q 7443 /etc/nftables.d/fusioncompute-vrm.nft && grep -q "nam
     "VRM node files are not as rendered"
 # the firewall tables are loaded, each in its node's own network namespace; loading a file again replaces its
 # table instead of adding the rules twice
+# shellcheck disable=SC2016 # the script is expanded by the test host's shell, not here
 check_on vrm 't="inet fusioncompute_vrm"; nft list table $t | grep "tcp dport" | grep -q 7443 && nft -f /etc/nftables.d/fusioncompute-vrm.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
     "the VRM node's firewall table is not loaded once"
+# shellcheck disable=SC2016 # the script is expanded by the test host's shell, not here
 check_on cna 't="inet fusioncompute_cna"; nft list table $t | grep -q "tcp dport" && nft -f /etc/nftables.d/fusioncompute-cna.nft && test "$(nft list table $t | grep -c "tcp dport")" = 1' \
     "a CNA node's firewall table is not loaded once"
 # (chroot hosts share the machine's process list, so "this host's NFS server" is what listens in its network)
@@ -212,6 +215,7 @@ check_on imgs1 'pgrep -F /run/ganesha.pid -x ganesha.nfsd' \
     "imgs1 does not run the ganesha the role started"
 # imgs2 (systemd): ganesha is the enabled, active nfs-ganesha.service (its process in the unit's control group;
 # systemd only guesses a MainPID for this forking unit), not a process the role started itself
+# shellcheck disable=SC2016 # the script is expanded by the test host's shell, not here
 check_on imgs2 'test "$(systemctl is-enabled nfs-ganesha) $(systemctl is-active nfs-ganesha)" = "enabled active" && p=$(pgrep -x ganesha.nfsd) && grep -q "/nfs-ganesha.service$" /proc/$p/cgroup && test ! -e /run/ganesha.pid' \
     "imgs2 does not run ganesha as its systemd service" \
     'systemctl status nfs-ganesha --no-pager; pgrep -a ganesha; ls -la /run/ganesha* ; tail -20 /var/log/ganesha/ganesha.log'

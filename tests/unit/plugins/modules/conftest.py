@@ -4,10 +4,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+from unittest import mock
+
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 reads the arguments from basic._ANSIBLE_ARGS as they are
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()):
+            yield
 
 from ansible_collections.fusioncompute.core.tests.unit.plugins.module_utils import fake_vrm
 
