@@ -214,6 +214,11 @@ class Dvs(Resource):
         return [Step("create DVS %s" % p["name"], lambda: self.fc.call("POST", self.fc.site_uri + "/dvswitchs",
                                                                        body=body))]
 
+    def _step(self, what, method, path, body):
+        """A Step sending ``body``: each step gets its own body (a closure over a variable that a later step
+        reassigns would send that later body)."""
+        return Step(what, lambda: self.fc.call(method, path, body=body))
+
     def plan_update(self, obj, current, changes):
         steps = []
         uri = obj["uri"]
@@ -223,26 +228,28 @@ class Dvs(Resource):
             if k in changes:
                 put[f] = conv[changes[k]] if conv else changes[k]
         if put:
-            steps.append(Step("update DVS %s: %s" % (obj["name"], ", ".join(sorted(put))),
-                              lambda: self.fc.call("PUT", uri, body=put)))
+            steps.append(self._step("update DVS %s: %s" % (obj["name"], ", ".join(sorted(put))), "PUT", uri, put))
         if "uplinks" in changes:
             have = {(u["host"], u["port"]): u for u in dvs_view(obj)["uplinks"]}
             want = {(u["host"], u["port"]) for u in changes["uplinks"]}
             add = [(h, x) for h, x in self._targets if (h["name"], x["name"]) not in have]
             if add:
-                body = {"hostPortSet": [{"hostUrn": h["urn"], "portUrn": x["urn"]} for h, x in add]}
-                steps.append(Step("add uplinks %s" % ", ".join("%s/%s" % (h["name"], x["name"]) for h, x in add),
-                                  lambda: self.fc.call("POST", uri + "/action/addhost", body=body)))
+                steps.append(self._step(
+                    "add uplinks %s" % ", ".join("%s/%s" % (h["name"], x["name"]) for h, x in add),
+                    "POST", uri + "/action/addhost",
+                    {"hostPortSet": [{"hostUrn": h["urn"], "portUrn": x["urn"]} for h, x in add]}))
             remove = [u for k, u in sorted(have.items()) if k not in want]
             if remove:
-                body = {"hostPortSet": [{"hostUrn": u["host_urn"], "portUrn": u["port_urn"]} for u in remove]}
-                steps.append(Step("remove uplinks %s" % ", ".join("%s/%s" % (u["host"], u["port"]) for u in remove),
-                                  lambda: self.fc.call("POST", uri + "/action/delhost", body=body)))
+                steps.append(self._step(
+                    "remove uplinks %s" % ", ".join("%s/%s" % (u["host"], u["port"]) for u in remove),
+                    "POST", uri + "/action/delhost",
+                    {"hostPortSet": [{"hostUrn": u["host_urn"], "portUrn": u["port_urn"]} for u in remove]}))
         if "vlan_pools" in changes:
             missing = [v for v in changes["vlan_pools"] if v not in current["vlan_pools"]]
-            body = {"vlanPoolSet": [{"startVlanId": v["start"], "endVlanId": v["end"]} for v in missing]}
-            steps.append(Step("add VLAN pools %s" % ", ".join("%d-%d" % (v["start"], v["end"]) for v in missing),
-                              lambda: self.fc.call("POST", uri + "/action/addvlanpool", body=body)))
+            steps.append(self._step(
+                "add VLAN pools %s" % ", ".join("%d-%d" % (v["start"], v["end"]) for v in missing),
+                "POST", uri + "/action/addvlanpool",
+                {"vlanPoolSet": [{"startVlanId": v["start"], "endVlanId": v["end"]} for v in missing]}))
         return steps
 
     def plan_delete(self, obj):
