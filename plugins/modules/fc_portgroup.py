@@ -56,7 +56,11 @@ options:
     description: VLANs of a trunk port group, as V(10-20,30) or a list (V([10, "20-25"])).
     type: raw
   tx:
-    description: Outbound shaping. Values in Mbit/s (an integer, or V(100M), V(1G)); burst in Mbit.
+    description:
+      - Outbound shaping, in whole Mbit/s (burst in Mbit), 0 to 100000.
+      - A value is a number of Mbit/s (V(100)) or a number with a unit and no space, V(M), V(G) or V(T) with an
+        optional V(bit/s) or V(bps) (V(100M), V(1G), V(1.5Gbit/s)). Anything else fails before a request is
+        sent, as does a value that is not a whole number of Mbit/s (V(10k), V(0.5M)).
     type: dict
     suboptions:
       average:
@@ -161,8 +165,8 @@ class PortGroup(Resource):
         if p["priority"] is not None and not 2 <= p["priority"] <= 7:
             raise FcError("priority must be between 2 and 7.")
         self._ranges = vlan_ranges(p["vlan_range"]) if p["vlan_range"] is not None else None
-        self._tx = shaping(p["tx"])
-        self._rx = shaping(p["rx"])
+        self._tx = shaping(p["tx"], "tx")
+        self._rx = shaping(p["rx"], "rx")
         if p["priority"] and not (self._tx and self._tx["average"]):
             raise FcError("priority needs tx.average.")
         self._dvs = fc_lookup.dvs(self.fc, p["dvs"])

@@ -150,7 +150,9 @@ options:
         description: Reserved MB (0 = none, at most O(memory.size_mb)).
         type: int
       limit:
-        description: Upper limit in MB (VRM keeps it equal to the size).
+        description:
+          - Upper limit in MB. VRM keeps it equal to O(memory.size_mb) (it refuses any other value), on creation
+            and on every change of the size; another value fails before anything is sent.
         type: int
       weight:
         description: Shares (1-83886080; VRM defaults to 10 per MB).
@@ -416,10 +418,11 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks import (
-    CPU_KEYS, GENERIC_OS, MEM_KEYS, RANGES, check_customization, check_image_url, check_nic, netmask)
+    CPU_KEYS, GENERIC_OS, MEM_KEYS, RANGES, check_customization, check_image_url, check_memory_limit, check_nic,
+    netmask)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
-    BUSES, check_disk_size, parse_networks, vm_view, wait_for_ip)
+    BUSES, check_disk_size, next_slot, parse_networks, vm_view, wait_for_ip)
 
 
 class Vm(VmDevices, Resource):
@@ -442,6 +445,7 @@ class Vm(VmDevices, Resource):
         if cpu.get("count") and cpu.get("cores_per_socket") and cpu["count"] % cpu["cores_per_socket"]:
             raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (
                 cpu["cores_per_socket"], cpu["count"]))
+        check_memory_limit(mem, mem.get("size_mb"))
         if mem.get("size_mb") and (mem.get("reservation") or 0) > mem["size_mb"]:
             raise FcError("memory.reservation (%d MB) cannot exceed memory.size_mb (%d MB)."
                           % (mem["reservation"], mem["size_mb"]))
@@ -527,6 +531,8 @@ class Vm(VmDevices, Resource):
                 if k == "name" and not (self.params["urn"] or self.params["uuid"]):
                     continue
                 changes[k] = desired[k]
+        check_memory_limit(desired.get("memory"), (desired.get("memory") or {}).get("size_mb") or
+                           current["memory"]["size_mb"])
         for k in ("cpu", "memory"):
             if desired.get(k):
                 diff = {f: v for f, v in desired[k].items() if current[k].get(f) != v}
@@ -631,8 +637,11 @@ class Vm(VmDevices, Resource):
             if i <= len(src_disks) and d["size_gb"] < src_disks[i - 1]["quantityGB"]:
                 raise FcError("disks[%d].size_gb %d is smaller than the source disk (%d GB); disks never shrink."
                               % (i - 1, d["size_gb"], src_disks[i - 1]["quantityGB"]))
-            entry = {"sequenceNum": i, "quantityGB": d["size_gb"], "isThin": d.get("thin") is not False,
-                     "pciType": BUSES[d.get("bus") or "virtio"]}
+            # a source disk keeps its slot (VRM matches the source's disks by slot number); a new one comes after
+            slot = src_disks[i - 1]["sequenceNum"] if i <= len(src_disks) else \
+                next_slot([x["sequenceNum"] for x in src_disks + disks], d.get("bus"), "disks[%d]" % (i - 1))
+            entry = {"sequenceNum": slot, "quantityGB": d["size_gb"], "isThin": d.get("thin") is not False,
+                     "pciType": src_disks[i - 1]["pciType"] if i <= len(src_disks) else BUSES[d.get("bus") or "virtio"]}
             if ds is not None:
                 entry["datastoreUrn"] = ds["urn"]
             disks.append(entry)

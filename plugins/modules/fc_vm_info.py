@@ -91,6 +91,7 @@ vms:
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import power_state, vm_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import bandwidth_view
 
 METRICS = ["cpu_usage", "mem_usage", "disk_io_in", "disk_io_out", "nic_byte_in", "nic_byte_out"]
 
@@ -141,10 +142,16 @@ def run(fc):
             cl = fc_lookup.cluster(fc, p["cluster"])
             vms = [v for v in vms if v.get("clusterUrn") == cl["urn"]]
     out = []
+    ports = None
     for vm in vms:
         if p["details"] or p["urn"]:
             full = vm if "cpu" in (vm.get("vmConfig") or {}) else fc.client.get(vm["uri"])
             item = dict(_brief(full), **vm_view(full))
+            if ports is None:   # the NICs' switch ports hold their bandwidth: one paged list for all VMs
+                ports = {v.get("vmVifMAC"): v for v in fc.client.list_all(fc.site_uri + "/vsps", "vsps",
+                                                                          {"vmName": p["name"]} if p["name"] else {})}
+            for nic in item["nics"]:
+                nic["bandwidth"] = bandwidth_view(ports.get(nic["mac"]))
         else:
             item = _brief(vm)
         out.append(item)
