@@ -46,6 +46,19 @@ def check_memory_limit(mem, size_mb):
                       "to its size. Omit memory.limit, or change memory.size_mb." % (limit, size_mb))
 
 
+def check_os_version(client, site_uri, os_type, version):
+    """``os.version`` must be a version of ``os.type`` in VRM's catalogue (the one check here that reads VRM,
+    before anything is created); the message names the options, not VRM's osOptions fields."""
+    if version is None:
+        return
+    catalogue = client.get(site_uri + "/vms/osversions") or {}
+    versions = catalogue.get(os_type.lower()) or []
+    if not any(v.get("id") == version for v in versions):
+        sample = ", ".join("%s (%s)" % (v.get("id"), v.get("versionDes")) for v in versions[:3])
+        raise FcError("os.version %s is not a %s version of VRM's catalogue (GET <site>/vms/osversions)%s." % (
+            version, os_type, "; for example %s" % sample if sample else ""))
+
+
 _MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 MAX_NIC_MBIT = 10000   # VRM's per-NIC shaping limit (vrm-api.md, PUT <site>/vsps/<id>)
 

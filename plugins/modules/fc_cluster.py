@@ -291,15 +291,28 @@ class Cluster(Resource):
                 b["haSetting"] = ha
         return b
 
+    def _check_host_failures(self, obj):
+        """VRM takes host_failures from 1 to the cluster's number of hosts (1 for an empty cluster); say so with
+        the option's name instead of VRM's field name."""
+        wanted = (((self.params["ha"] or {}).get("admission_control") or {}).get("host_failures"))
+        if wanted is None:
+            return
+        hosts = self.client.list_all(self.fc.site_uri + "/hosts", "hosts", {"scope": obj["urn"]}) if obj else []
+        if wanted > max(1, len(hosts)):
+            raise FcError("ha.admission_control.host_failures is %d, but cluster %s has %d host(s); VRM takes 1 to the "
+                          "number of hosts (1 for an empty cluster)." % (wanted, self.params["name"], len(hosts)))
+
     def plan_create(self, desired):
         if is_urn(self.params["name"]):
             raise FcError("Cluster %s does not exist; give a name to create one." % self.params["name"])
+        self._check_host_failures(None)
         body = self.body(desired)
         body.setdefault("name", self.params["name"])
         return [Step("create cluster %s" % body["name"],
                      lambda: self.fc.call("POST", self.fc.site_uri + "/clusters", body=body))]
 
     def plan_update(self, obj, current, changes):
+        self._check_host_failures(obj)
         body = self.body(changes, current)
         return [Step("update cluster %s: %s" % (obj["name"], ", ".join(sorted(changes))),
                      lambda: self.fc.call("PUT", obj["uri"], body=body))]

@@ -159,7 +159,13 @@ options:
         type: int
   disks:
     description:
-      - Disks in slot order; entry N is the disk in slot N (the first is the system disk).
+      - Disks in slot order; entry N stays the disk listed as entry N, whatever its bus (the first is the system
+        disk).
+      - VRM numbers slots per bus (virtio 1-25, scsi 1-60, ide 1-3). The module lists a VM's disks by slot
+        number, and on the same number virtio before scsi before ide. A disk it adds, at creation or later, takes
+        the number after the highest one in use (after the source's disks for a deployment or clone), so it comes
+        last; an ide disk therefore fits only among the first three. A deployed or cloned VM's first entries are
+        the source's disks, in their slots and on their buses.
       - A missing disk is created and attached; a larger O(disks[].size_gb) grows the disk (online or
         offline); a smaller one fails (disks never shrink). Datastore and provisioning of an existing disk are
         not changed (use M(fusioncompute.core.fc_vm_migrate)); the module warns when they differ.
@@ -419,7 +425,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity imp
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks import (
     CPU_KEYS, GENERIC_OS, MEM_KEYS, RANGES, check_customization, check_image_url, check_memory_limit, check_nic,
-    netmask)
+    check_os_version, netmask)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     BUSES, check_disk_size, next_slot, parse_networks, vm_view, wait_for_ip)
@@ -675,6 +681,7 @@ class Vm(VmDevices, Resource):
         else:
             os_opt = p["os"] or {}
             os_type = os_opt.get("type") or "Linux"
+            check_os_version(self.client, self.fc.site_uri, os_type, os_opt.get("version"))
             body["osOptions"] = {"osType": os_type, "osVersion": os_opt.get("version") or GENERIC_OS[os_type]}
             body["vmConfig"] = cfg
             if p["image"]:
