@@ -79,7 +79,8 @@ volumes:
       description: Space the volume takes on the datastore, in MB.
       type: int
     vm:
-      description: Name of the VM the volume is attached to (null when it is not attached), as M(fusioncompute.core.fc_volume) returns it.
+      description: Name of the VM the volume is attached to (null when it is not attached), as M(fusioncompute.core.fc_volume)
+        returns it.
       type: str
     vm_urn:
       description: URN of that VM.
