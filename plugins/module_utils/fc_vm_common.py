@@ -37,8 +37,8 @@ def next_slot(used, bus, option):
     bus = bus or "virtio"
     if slot > BUS_SLOTS[bus]:
         raise FcError("%s: a new disk comes after the disks before it, in slot %d, and the %s bus has slots 1-%d "
-                      "only; list the %s disks earlier or choose another bus." % (option, slot, bus,
-                                                                               BUS_SLOTS[bus], bus))
+                      "only; list the %s disks earlier or choose another bus."
+                      % (option, slot, bus, BUS_SLOTS[bus], bus))
     return slot
 
 

@@ -129,9 +129,10 @@ class VmDevices:
                 body = {"name": "%s-disk%d" % (obj["name"], i + 1), "quantityGB": w["size_gb"],
                         "datastoreUrn": ds["urn"], "isThin": w.get("thin") is not False, "type": "normal",
                         "pciType": BUSES[bus], "sequenceNum": used[-1]}
-                steps.append(Step("add a %d GB %s disk to %s on %s in slot %d" % (
-                    w["size_gb"], bus, obj["name"], ds["name"], used[-1]),
-                                  lambda body=body: self.fc.call("POST", uri + "/action/createattachvol", body=body)))
+                what = "add a %d GB %s disk to %s on %s in slot %d" % (
+                    w["size_gb"], bus, obj["name"], ds["name"], used[-1])
+                steps.append(Step(what, lambda body=body: self.fc.call("POST", uri + "/action/createattachvol",
+                                                                       body=body)))
         if p["disks_remove_unmanaged"]:
             for c in cur[len(want):]:
                 vol = c["volume_urn"]

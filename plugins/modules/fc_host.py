@@ -302,8 +302,8 @@ class Host(Resource):
         bound = sorted(v["name"] for v in vms if v.get("isBindingHost") and v.get("status") in ("running", "pause"))
         if bound:
             raise FcError("Host %s cannot be evacuated: these running VMs are bound to it: %s. Stop them or unbind "
-                          "them from the host first, or set maintenance_evacuate=false." % (obj["name"],
-                                                                                          ", ".join(bound)))
+                          "them from the host first, or set maintenance_evacuate=false."
+                          % (obj["name"], ", ".join(bound)))
 
     def _maintenance(self, obj, on):
         uri = obj["uri"]

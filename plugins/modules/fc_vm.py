@@ -568,7 +568,6 @@ class Vm(VmCreate, VmDevices, Resource):
             return self.client.get(obj["uri"])
         return self.find() if not self._created_urn else self.client.get(urn_to_uri(self._created_urn))
 
-
     def view(self, obj):
         v = vm_view(obj)
         return {k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
