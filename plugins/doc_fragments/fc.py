@@ -67,6 +67,9 @@ options:
   api_timeout:
     description:
       - Seconds to wait for one HTTP answer from the VRM (at least 1).
+      - A read (GET) that times out, cannot connect or gets HTTP 502, 503 or 504 is tried again up to 4 times,
+        with pauses of 0.5, 1, 2 and 4 seconds at most; an unanswered read thus fails after up to 5 times
+        O(api_timeout) plus 7.5 seconds (about 5 minutes with the default). Writes are sent once.
       - If not set, the value of the E(FC_API_TIMEOUT) environment variable is used.
     type: int
     default: 60

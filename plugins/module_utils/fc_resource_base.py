@@ -230,6 +230,17 @@ class Resource(object):
     def returned(self, obj):
         return self.view(obj) if obj is not None else {}
 
+    def diff_create(self, desired):
+        """The diff's ``after`` of a creation: what the options ask for."""
+        return {k: v for k, v in desired.items() if v is not None}
+
+    def diff_update(self, current, changes):
+        """The diff's ``before`` and ``after`` of an update: the changed fields only."""
+        before = {k: current.get(k) for k in changes}
+        after = {k: (merge(current.get(k), v) if isinstance(v, dict) and isinstance(current.get(k), dict) else v)
+                 for k, v in changes.items()}
+        return before, after
+
     def reread(self, obj):
         return self.find()
 
@@ -249,7 +260,7 @@ class Resource(object):
         desired = self.desired()
         if obj is None:
             steps = self.plan_create(desired)
-            after = {k: v for k, v in desired.items() if v is not None}
+            after = self.diff_create(desired)
             diff = {"before": {}, "after": after}
             self._apply(steps)
             new = None if self.fc.check_mode else self.reread(None)
@@ -261,9 +272,7 @@ class Resource(object):
         steps = self.plan_update(obj, current, changes) if changes else []
         if not steps:
             return {"changed": False, "diff": {"before": {}, "after": {}}, self.kind: self.returned(obj)}
-        before = {k: current.get(k) for k in changes}
-        after = {k: (merge(current.get(k), v) if isinstance(v, dict) and isinstance(current.get(k), dict) else v)
-                 for k, v in changes.items()}
+        before, after = self.diff_update(current, changes)
         self._apply(steps)
         new = obj if self.fc.check_mode else self.reread(obj)
         out = self.returned(new) if new is not None else {}

@@ -142,10 +142,19 @@ object:
   description: The object after the change (as the VRM returns it), or what it would be in check mode.
   returned: state is present
   type: dict
+  sample:
+    urn: urn:sites:4D6B0918:clusters:1
+    uri: /service/sites/4D6B0918/clusters/1
+    name: cluster-prod
+    description: Production workloads
+    isEnableHa: true
+    isEnableDrs: true
+    isMemOvercommit: false
 urn:
   description: URN of the object.
   returned: when an object was found or created
   type: str
+  sample: urn:sites:4D6B0918:clusters:1
 response:
   description: The VRM's answer to the last write (or to the raw request).
   returned: when a request was sent

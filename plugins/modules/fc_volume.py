@@ -93,6 +93,18 @@ volume:
   description: The volume (name, urn, size_gb, thin, datastore, status, vm_urn, used_mb).
   returned: always
   type: dict
+  sample:
+    name: web01-data
+    urn: urn:sites:4D6B0918:volumes:4
+    size_gb: 20
+    thin: true
+    shared: false
+    datastore: datastore-prod
+    datastore_urn: urn:sites:4D6B0918:datastores:1
+    status: USE
+    vm: web01
+    vm_urn: urn:sites:4D6B0918:vms:i-00000003
+    used_mb: 2048
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed

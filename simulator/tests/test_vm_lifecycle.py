@@ -367,6 +367,21 @@ def test_template_conversion(sim):
 # route: POST /service/sites/{site}/vms/{vm}/action/detachvol
 # route: POST /service/sites/{site}/vms/{vm}/action/attachvol
 # route: POST /service/sites/{site}/vms/{vm}/action/expandvol
+def test_memory_limit_stays_the_size(sim):
+    """FC8DOC: the memory limit is reserved and equals the size; another value is refused, a size change moves it."""
+    tpl = sim.find("vms", "tpl-centos7")
+    cl = sim.find("clusters", "cluster-prod")
+    bad = sim.post(tpl["uri"] + "/action/clone", {"name": "lim", "location": cl["urn"], "autoBoot": False,
+                                                  "vmConfig": {"memory": {"quantityMB": 4096, "limit": 3072}}})
+    assert bad.json()["errorCode"] == "10000001"
+    assert sim.sim("GET", "/objects?kind=vms&name=lim")["objects"] == []
+    vm, _ = _deploy(sim, name="lim", boot=False, vmConfig={"memory": {"quantityMB": 2048, "limit": 2048}})
+    assert sim.obj(vm["urn"])["vmConfig"]["memory"]["limit"] == 2048
+    assert sim.put(vm["uri"], {"memory": {"limit": 1024}}).json()["errorCode"] == "10000001"
+    sim.wait(sim.ok("PUT", vm["uri"], {"memory": {"quantityMB": 3072}}))
+    assert sim.obj(vm["urn"])["vmConfig"]["memory"]["limit"] == 3072
+
+
 def test_disks_online(sim):
     vm, _ = _deploy(sim, name="dk")
     ds = sim.find("datastores", "datastore-prod")
