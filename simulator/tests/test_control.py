@@ -82,6 +82,55 @@ def test_fault_drop_closes_the_connection(sim):
     assert sim.get(sim.site + "/hosts").status_code == 200
 
 
+def test_fault_lose_answer_applies_the_request_and_hangs_up(sim):
+    """The request takes effect, the client gets no answer: at once, or after it stopped waiting."""
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/clusters$", "count": 1,
+                                "action": {"type": "lose_answer"}})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.post(sim.url + sim.site + "/clusters", json={"name": "lost-1"},
+                      headers={"X-Auth-Token": sim.token})
+    assert sim.find("clusters", "lost-1")["name"] == "lost-1"         # applied
+    log = sim.sim("GET", "/requests")["requests"]
+    assert [r["status"] for r in log if r["method"] == "POST" and r["path"].endswith("/clusters")] == [200]
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/clusters$", "count": 1,
+                                "action": {"type": "lose_answer", "seconds": 1.5}})
+    t0 = time.time()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(sim.url + sim.site + "/clusters", json={"name": "lost-2"},
+                      headers={"X-Auth-Token": sim.token}, timeout=0.5)
+    assert time.time() - t0 < 1.5
+    assert sim.find("clusters", "lost-2")["name"] == "lost-2"
+    time.sleep(1.2)      # the server side ends its wait and closes; later requests are answered
+    assert sim.post(sim.site + "/clusters", {"name": "lost-3"}).status_code == 200
+
+
+def test_latency_knob(sim):
+    assert sim.sim("GET", "/latency") == {"ms": 0}
+    assert sim.sim("POST", "/latency", {"ms": 300}) == {"ms": 300}
+    t0 = time.time()
+    assert sim.get(sim.site + "/clusters").status_code == 200
+    assert time.time() - t0 >= 0.3
+    for bad in (-1, "slow", True, 10 ** 6):
+        r = sim.http.post(sim.url + "/_sim/latency", json={"ms": bad})
+        assert r.status_code == 400 and "ms must be" in r.json()["errorDes"]
+    assert sim.sim("POST", "/latency", {"ms": 0}) == {"ms": 0}
+    t0 = time.time()
+    assert sim.get(sim.site + "/clusters").status_code == 200
+    assert time.time() - t0 < 0.3
+
+
+def test_deeply_nested_body_is_refused_with_400(sim):
+    """A body nested deeper than the JSON parser goes is bad JSON (400), not a dropped connection."""
+    deep = "[" * 100000 + "]" * 100000
+    r = sim.http.post(sim.url + sim.site + "/clusters", data=deep,
+                      headers={"Content-Type": "application/json", "X-Auth-Token": sim.token})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    assert "nested too deeply" in r.json()["errorDes"]
+    r = sim.http.post(sim.url + "/_sim/faults", data='{"a":' * 100000 + "1" + "}" * 100000)
+    assert r.status_code == 400
+    assert sim.get(sim.site + "/clusters").status_code == 200
+
+
 def test_fault_token_expire(sim):
     sim.sim("POST", "/faults", {"path": "/clusters$", "count": 1, "action": {"type": "token_expire"}})
     r = sim.get(sim.site + "/clusters")

@@ -410,7 +410,7 @@ class Engine(object):
         if not isinstance(rule, dict) or not isinstance(rule.get("action"), dict):
             raise VrmError("10000001", "A fault rule needs an action object.")
         kind = rule["action"].get("type")
-        if kind not in ("error", "delay", "drop", "task_fail", "task_hang", "token_expire"):
+        if kind not in ("error", "delay", "drop", "lose_answer", "task_fail", "task_hang", "token_expire"):
             raise VrmError("10000001", "Unknown fault action type %r." % kind)
         _check_fault_rule(rule)
         try:
@@ -456,7 +456,7 @@ class Engine(object):
         return None
 
     def match_request_fault(self, method, path):
-        return self._match(("error", "delay", "drop", "token_expire"), method, path, None)
+        return self._match(("error", "delay", "drop", "lose_answer", "token_expire"), method, path, None)
 
     def match_task_fault(self, task_type, entity_urn):
         # Task faults match on the request that started the task (method/path of the current
