@@ -465,6 +465,12 @@ class Vm(VmDevices, Resource):
 
     _created_urn = None
 
+    def find_exact(self):
+        return fc_lookup.vm(self.fc, name=self.params["name"])
+
+    def discard(self, obj):
+        self.fc.call("DELETE", obj["uri"], params={"isReserveDisks": 0})   # the disks it made go too
+
     def view(self, obj):
         v = vm_view(obj)
         return {k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
