@@ -83,6 +83,16 @@ class CreationLock(object):
             self.fd = None
 
 
+def hold(fc, kind, name):
+    """The CreationLock of ``kind`` ``name`` on the module's VRM, acquired (a warning where it cannot be)."""
+    p = fc.params
+    lock = CreationLock("%s:%s" % (p.get("host"), p.get("port")), kind, name, p.get("timeout") or 600)
+    trouble = lock.acquire()
+    if trouble:
+        fc.warn(trouble[0].upper() + trouble[1:] + ".")
+    return lock
+
+
 def age_key(obj):
     """Oldest first: the creation time VRM records, then the URN's id (VRM numbers objects in order)."""
     ident = (obj.get("urn") or "").rsplit(":", 1)[-1]

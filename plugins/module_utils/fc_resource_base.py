@@ -19,7 +19,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import (
     AmbiguousName, resolve_site, urn_to_uri)
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_race import CreationLock, oldest
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_race
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer
 
 
@@ -282,11 +282,7 @@ class Resource(object):
         desired = self.desired()
         if obj is None and not self.fc.check_mode:
             # runs of this controller creating the same name take turns; the second finds the first's object
-            lock = CreationLock("%s:%s" % (self.params.get("host"), self.params.get("port")), self.kind,
-                                self.params.get("name") or self.params.get("ip"), self.params.get("timeout") or 600)
-            trouble = lock.acquire()
-            if trouble:
-                self.fc.warn(trouble[0].upper() + trouble[1:] + ".")
+            lock = fc_race.hold(self.fc, self.kind, self.params.get("name") or self.params.get("ip"))
             try:
                 obj = self.settle(self.find(), state)
                 if obj is None:
@@ -376,7 +372,7 @@ class Resource(object):
         self.fc.on_create = None
         if len(twins) < 2:
             return
-        kept = oldest(twins)
+        kept = fc_race.oldest(twins)
         others = ", ".join(t["urn"] for t in twins if t["urn"] != answer["urn"])
         if kept["urn"] == answer["urn"]:
             self.fc.warn("Another run created %s %r at the same time as this one (%s). This run's, %s, is the "
