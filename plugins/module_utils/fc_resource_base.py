@@ -309,8 +309,8 @@ class Resource(object):
         if state == "present" and str(obj.get("status") or "").lower() == "creating":
             raise FcError("%s %r is not ready: the VRM shows it as %s and no task runs on it (a create that "
                           "stopped half way, or whose task was lost in a VRM restart). Check it in FusionCompute "
-                          "and remove it (state=absent) if it stays so." % (self.kind, obj.get("name"),
-                                                                             obj.get("status")))
+                          "and remove it (state=absent) if it stays so."
+                          % (self.kind, obj.get("name"), obj.get("status")))
         return obj
 
     def _delete(self, obj):
@@ -383,8 +383,8 @@ class Resource(object):
         self.fc.waiter().settle(self.fc.site_uri, answer["urn"])
         self.discard(self.client.get(urn_to_uri(answer["urn"])))
         self.fc.warn("Another run created %s %r at the same time as this one; the oldest, %s, stays. This run "
-                     "removed the one it had made, %s." % (self.kind, self.params.get("name"), kept["urn"],
-                                                          answer["urn"]))
+                     "removed the one it had made, %s."
+                     % (self.kind, self.params.get("name"), kept["urn"], answer["urn"]))
         raise _LostRace(kept, ours[0])
 
     def _lost(self, exc, applied, finding):
