@@ -1,6 +1,7 @@
 """The control API: about, reset, snapshots, objects, request log, faults, clock."""
 
 import socket
+import threading
 import time
 
 import pytest
@@ -102,6 +103,35 @@ def test_fault_lose_answer_applies_the_request_and_hangs_up(sim):
     assert sim.find("clusters", "lost-2")["name"] == "lost-2"
     time.sleep(1.2)      # the server side ends its wait and closes; later requests are answered
     assert sim.post(sim.site + "/clusters", {"name": "lost-3"}).status_code == 200
+
+
+def test_fault_gate_holds_requests_until_they_meet(sim):
+    """Two creates of one name held at a gate are applied together: both find nothing first, both make one."""
+    ds = sim.find("datastores", "datastore-dev")
+    body = {"name": "twin", "quantityGB": 1, "datastoreUrn": ds["urn"], "isThin": True, "type": "normal"}
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/volumes$", "count": 2,
+                                "action": {"type": "gate", "waiters": 2, "seconds": 10}})
+    answers = []
+
+    def create():
+        answers.append(requests.post(sim.url + sim.site + "/volumes", json=body,
+                                     headers={"X-Auth-Token": sim.token}).status_code)
+    first = threading.Thread(target=create)
+    first.start()
+    time.sleep(0.5)
+    assert answers == [] and sim.sim("GET", "/objects?kind=volumes&name=twin")["objects"] == [], "held"
+    create()
+    first.join(5)
+    assert answers == [200, 200]
+    assert len(sim.sim("GET", "/objects?kind=volumes&name=twin")["objects"]) == 2
+    # a gate nobody else reaches opens after its seconds
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/volumes$", "count": 1,
+                                "action": {"type": "gate", "waiters": 2, "seconds": 0.5}})
+    t0 = time.time()
+    assert sim.post(sim.site + "/volumes", dict(body, name="alone")).status_code == 200
+    assert 0.5 <= time.time() - t0 < 5
+    r = sim.http.post(sim.url + "/_sim/faults", json={"action": {"type": "gate", "waiters": 1}})
+    assert r.status_code == 400 and "action.waiters" in r.json()["errorDes"]
 
 
 def test_latency_knob(sim):

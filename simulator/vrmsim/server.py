@@ -3,6 +3,7 @@
 import json
 import socket
 import ssl
+import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -268,6 +269,10 @@ class Handler(BaseHTTPRequestHandler):
         delay = engine.latency
         lost = None
         with engine.lock:
+            gate = engine.match_gate(self.command, path)
+        if gate is not None:
+            _wait_at_gate(engine, gate)
+        with engine.lock:
             try:
                 engine.set_current_request(self.command, path)
                 engine.tick()
@@ -322,6 +327,21 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(lost.get("seconds", 0)))
             return None, status, None
         return status, out, headers
+
+
+_GATES = threading.Condition()
+
+
+def _wait_at_gate(engine, gate):
+    """Hold a request (before it is applied, outside the engine lock) until ``waiters`` requests matching
+    the same gate rule have arrived, or ``seconds`` have passed: concurrent clients then meet there, as
+    two controllers racing for one name would."""
+    gates = engine.__dict__.setdefault("gates", {})
+    with _GATES:
+        gates[gate["rule"]] = gates.get(gate["rule"], 0) + 1
+        _GATES.notify_all()
+        _GATES.wait_for(lambda: gates[gate["rule"]] >= int(gate.get("waiters", 2)),
+                        timeout=float(gate.get("seconds", 30)))
 
 
 def make_ssl_context(cert_file, key_file):
