@@ -421,6 +421,7 @@ class Engine(object):
             raise VrmError("10000001", "Invalid path regular expression: %s" % exc)
         rule = dict(rule)
         rule["id"] = str(self.next_id("faults"))
+        rule["key"] = self.new_uuid()      # unique even when a restored snapshot hands out an id again
         rule.setdefault("method", "*")
         rule.setdefault("path", ".*")
         rule.setdefault("probability", 1.0)
@@ -454,7 +455,7 @@ class Engine(object):
                 continue
             rule["fired"] += 1
             self.store.set_meta("faults", faults)
-            return dict(rule["action"], rule=rule["id"])
+            return dict(rule["action"], rule=rule.get("key") or rule["id"])
         return None
 
     def match_request_fault(self, method, path):
