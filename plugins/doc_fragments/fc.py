@@ -98,6 +98,9 @@ options:
     description:
       - Seconds to wait for the VRM tasks to finish (at least 1). The module fails when a task is still running
         then; the task itself keeps running on the VRM.
+      - Declarative modules also wait this long for tasks already running on the object they found (one still
+        being created by an earlier run, say) before comparing it, and for another run of this controller that
+        is creating the same name (see the collection's docs/races.md).
     type: int
     default: 600
   poll_interval:

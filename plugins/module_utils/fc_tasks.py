@@ -74,13 +74,35 @@ class TaskWaiter(object):
 
     def _running_for(self, entity_urn, seen, task):
         site_uri = "/".join(task["uri"].split("/")[:4])
-        answer = self.client.get(site_uri + "/tasks", params={"entityUrn": entity_urn, "status": "running"}) or {}
-        out = []
-        for t in answer.get("tasks", []):
-            if t.get("urn") in seen or t.get("entityUrn") != entity_urn:
-                continue
-            out.append(t)
-        return out
+        return [t for t in running_tasks(self.client, site_uri, entity_urn, ("running",)) if t.get("urn") not in seen]
+
+    def settle(self, site_uri, entity_urn, deadline=None):
+        """Wait for every task running on ``entity_urn`` (an object still being created, changed or
+        deleted by an earlier run, another client, or a task that outlived a VRM restart).
+
+        Returns the tasks waited for; a failed one raises FcApiError, one still running at the
+        deadline FcTimeout (both naming the task and the object).
+        """
+        start = self.clock()
+        deadline = deadline or (start + self.timeout)
+        done = []
+        seen = set()
+        for _round in range(20):
+            pending = [t for t in running_tasks(self.client, site_uri, entity_urn) if t.get("urn") not in seen]
+            if not pending:
+                break
+            for task in pending:
+                seen.add(task.get("urn"))
+                uri = task.get("uri") or urn_to_uri(task["urn"])
+                try:
+                    done.append(self._poll(uri, deadline))
+                except FcTimeout as exc:
+                    raise FcTimeout("%s is not ready: VRM task %s (%s) still runs on it after %s seconds (progress "
+                                    "%s%%). Rerun when it has finished, raise timeout, or follow the task with "
+                                    "fc_task_info." % (task.get("entityName") or entity_urn, task.get("urn"),
+                                                       task.get("type", "?"), int(self.timeout), exc.progress),
+                                    task_urn=exc.task_urn, progress=exc.progress)
+        return done
 
     def _poll(self, uri, deadline):
         delay = FIRST_POLL
@@ -104,6 +126,15 @@ class TaskWaiter(object):
             delay = min(self.max_poll, delay * 2)
 
 
+def running_tasks(client, site_uri, entity_urn, statuses=("waiting", "running")):
+    """The tasks of ``entity_urn`` that have not ended (``GET <site>/tasks?entityUrn=&status=``)."""
+    out = []
+    for status in statuses:
+        answer = client.get(site_uri + "/tasks", params={"entityUrn": entity_urn, "status": status}) or {}
+        out += [t for t in answer.get("tasks", []) if t.get("entityUrn") == entity_urn]
+    return out
+
+
 def is_task_answer(answer):
     return isinstance(answer, dict) and bool(answer.get("taskUri") or answer.get("taskUrn"))
 
@@ -118,4 +149,4 @@ def task_answer(answer):
     return answer
 
 
-__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "task_answer", "FcError"]
+__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "task_answer", "running_tasks", "FcError"]

@@ -152,7 +152,7 @@ tasks:
       type: float
 """
 
-from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup, fc_race
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import AmbiguousName, is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
@@ -231,7 +231,16 @@ def run(fc):
     if fc.check_mode:
         result["snapshot"] = {"name": p["name"], "description": p["description"] or ""}
         return result
-    answer = fc.call("POST", vm["uri"] + "/snapshots", body=body)
+    # runs of this controller snapshotting the same VM with the same name take turns: the second finds the first's
+    lock = fc_race.hold(fc, "snapshot of %s" % vm["urn"], p["name"])
+    try:
+        taken = not p["allow_duplicate_names"] and any(
+            s["name"] == p["name"] for s in flatten(fc.client.get(vm["uri"] + "/snapshots") or {}))
+        answer = None if taken else fc.call("POST", vm["uri"] + "/snapshots", body=body)
+    finally:
+        lock.release()
+    if taken:
+        return run(fc)       # made meanwhile by another run: converge to it
     uri = answer.get("uri") or urn_to_uri(answer["urn"])
     result["snapshot"] = snake_keys(fc.client.get(uri))
     return result

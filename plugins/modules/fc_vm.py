@@ -501,6 +501,21 @@ ip_address:
   returned: when wait_for_ip is true
   type: str
   sample: 10.100.0.3
+race:
+  description:
+    - Another run created an object of the same name at the same time, and this run's was not the oldest;
+      this run removed the one it had made and used the oldest (docs/races.md in the collection).
+  returned: when this run lost a create race
+  type: dict
+  sample: {"kept": "urn:sites:4D6B0918:vms:i-00000004", "removed": ["urn:sites:4D6B0918:vms:i-00000005"]}
+  contains:
+    kept:
+      description: URN of the oldest object, the one that stays and that this result describes.
+      type: str
+    removed:
+      description: URN of the object this run made and removed.
+      type: list
+      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -582,6 +597,14 @@ class Vm(VmCreate, VmDevices, Resource):
         if obj is not None:
             return self.client.get(obj["uri"])
         return self.find() if not self._created_urn else self.client.get(urn_to_uri(self._created_urn))
+
+    _created_urn = None
+
+    def find_exact(self):
+        return fc_lookup.vm(self.fc, name=self.params["name"])
+
+    def discard(self, obj):
+        self.fc.call("DELETE", obj["uri"], params={"isReserveDisks": 0})   # the disks it made go too
 
     def view(self, obj):
         v = vm_view(obj)
