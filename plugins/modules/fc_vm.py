@@ -598,7 +598,6 @@ class Vm(VmCreate, VmDevices, Resource):
             return self.client.get(obj["uri"])
         return self.find() if not self._created_urn else self.client.get(urn_to_uri(self._created_urn))
 
-
     def find_exact(self):
         return fc_lookup.vm(self.fc, name=self.params["name"])
 
