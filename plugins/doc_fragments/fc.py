@@ -77,6 +77,19 @@ options:
         task before any request.
       - If not set, the value of the E(FC_LOG_FILE) environment variable is used.
     type: path
+  rate_limit:
+    description:
+      - At most this many VRM calls per minute, counted together for every module run of the same user on
+        this controller against the same VRM (with C(forks: 20), twenty module runs share it).
+        Huawei's interface guide asks third-party systems to stay at or below 300 calls per minute.
+      - Any 60 seconds hold at most this many calls; a tenth of them may go at once, the rest are spread
+        evenly. A call that does not fit waits for its turn (the wait does not count against O(api_timeout)).
+      - The shared count lives in a small file in the user's temporary directory (E(TMPDIR), else C(/tmp)),
+        one per VRM address, locked while it is updated.
+      - Unset (the default) means no limit. The number of calls a module makes is in the collection's
+        C(docs/performance.md).
+      - If not set, the value of the E(FC_RATE_LIMIT) environment variable is used.
+    type: int
 notes:
   - Connection options can be set once for every module of the collection with
     C(module_defaults) and the action group C(group/fusioncompute.core.fc).

@@ -74,7 +74,8 @@ class FcModule(object):
             self._client = FcClient(
                 host=p["host"], port=p["port"], username=p["username"], password=p["password"], token=p["token"],
                 validate_certs=p["validate_certs"], ca_path=p["ca_path"], proxy_url=p["proxy_url"],
-                api_timeout=p["api_timeout"], log_file=p["log_file"], check_mode=self.check_mode)
+                api_timeout=p["api_timeout"], log_file=p["log_file"], check_mode=self.check_mode,
+                rate_limit=p["rate_limit"])
         return self._client
 
     @property
