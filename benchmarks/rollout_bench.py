@@ -15,7 +15,8 @@ duration (a deployment 43 s, divided by --time-scale). Prints, asserting nothing
   play (every VM already there: changed=0 is checked).
 
 Patterns (--pattern): ``wait`` (default: fc_vm waits for its task), ``nowait`` (fc_vm with wait: false, then
-fc_task_info waits for the task). --rate-limit N sets FC_RATE_LIMIT (calls per minute shared by the module
+fc_task_info waits for the task). --session once: one fc_session login whose token every module run uses
+(module_defaults), instead of a login and a logout per module run. --rate-limit N sets FC_RATE_LIMIT (calls per minute shared by the module
 processes of the controller). Run: .venv/bin/python benchmarks/rollout_bench.py [--vms 200] [--forks 20]
 """
 
@@ -58,6 +59,40 @@ PLAYS = {
 }
 
 
+LOGIN = """- name: Log in once
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Log in
+      fusioncompute.core.fc_session:
+      register: fc_login
+      no_log: true
+
+"""
+LOGOUT = """
+- name: Log out
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Log out
+      fusioncompute.core.fc_session:
+        token: "{{ fc_login.token }}"
+        state: absent
+"""
+SHARED = """  module_defaults:
+    group/fusioncompute.core.fc:
+      token: "{{ hostvars['localhost'].fc_login.token }}"
+  tasks:"""
+
+
+def playbook(pattern, session):
+    """The play of ``pattern``; with ``session`` 'once', one login for every module run (fc_session's token)."""
+    text = PLAYS[pattern]
+    if session == "once":
+        text = LOGIN + text.replace("  tasks:", SHARED, 1) + LOGOUT
+    return text
+
+
 def kind(req):
     if req["path"] == "/service/session":
         return "session"
@@ -89,7 +124,7 @@ def play(sim, name, text, forks, env):
     if out.returncode:
         print(out.stdout[-4000:])
         raise SystemExit("the %s play failed" % name)
-    recap = [line for line in out.stdout.splitlines() if "changed=" in line]
+    recap = [line for line in out.stdout.splitlines() if "changed=" in line and line.startswith("rollout-")]
     changed = sum(int(line.split("changed=")[1].split()[0]) for line in recap)
     reqs = [r for r in sim.requests_since(mark) if r["path"].startswith("/service/")]
     return elapsed, reqs, changed
@@ -133,6 +168,8 @@ def main():
     ap.add_argument("--time-scale", type=float, default=1.0, help="vrmsim's --time-scale (1: real durations)")
     ap.add_argument("--pattern", choices=sorted(PLAYS), default="wait")
     ap.add_argument("--rate-limit", type=int, default=0, help="FC_RATE_LIMIT for the modules (0: none)")
+    ap.add_argument("--session", choices=("each", "once"), default="each",
+                    help="each module run logs in and out (default), or one fc_session login for all")
     args = ap.parse_args()
     print("load before: %s" % os.getloadavg().__repr__())
     # Four more hosts (64 cores, 1 TB each, two per cluster) so that the 200 VMs find room to start.
@@ -145,14 +182,14 @@ def main():
             env["FC_RATE_LIMIT"] = str(args.rate_limit)
         # The limiter's state lives in the temporary directory; a benchmark of its own starts it empty.
         env["TMPDIR"] = sim.path()
-        elapsed, reqs, changed = play(sim, "rollout", PLAYS[args.pattern], args.forks, env)
+        elapsed, reqs, changed = play(sim, "rollout", playbook(args.pattern, args.session), args.forks, env)
         tasks = [t for t in sim.http.get(sim.url + "/_sim/objects", params={"kind": "tasks"}).json()["objects"]
                  if t["object"]["type"] == "DeployVM"]
         durations = [t["sim"]["duration"] / args.time_scale for t in tasks]
         rounds = math.ceil(args.vms / float(args.forks))
         reference = rounds * max(durations)
-        print("%d VMs, forks %d, pattern %s, vrmsim time scale %g, rate limit %s; %d changed" % (
-            args.vms, args.forks, args.pattern, args.time_scale, args.rate_limit or "none", changed))
+        print("%d VMs, forks %d, pattern %s, session %s, vrmsim time scale %g, rate limit %s; %d changed" % (
+            args.vms, args.forks, args.pattern, args.session, args.time_scale, args.rate_limit or "none", changed))
         report("rollout", elapsed, reqs, args.vms)
         print("  reference: %d rounds of forks x %.1f s deployment = %.1f s; the play took %.2fx (goal <= %.1fx: %s)"
               % (rounds, max(durations), reference, elapsed / reference, GOAL,
@@ -162,7 +199,7 @@ def main():
                 max(durations), elapsed / max(durations)))
         lags = poll_lag(sim, reqs, tasks, args.time_scale)
         slot = elapsed * args.forks / float(args.vms)
-        again, reqs2, changed2 = play(sim, "rollout", PLAYS[args.pattern], args.forks, env)
+        again, reqs2, changed2 = play(sim, "rollout", playbook(args.pattern, args.session), args.forks, env)
         report("the same play again, nothing to do (%d changed)" % changed2, again, reqs2, args.vms)
         noop = again * args.forks / float(args.vms)
         print("where a fork's time per VM goes (%.2f s = play time x forks / VMs):" % slot)
