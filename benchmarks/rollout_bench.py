@@ -16,7 +16,8 @@ duration (a deployment 43 s, divided by --time-scale). Prints, asserting nothing
 
 Patterns (--pattern): ``wait`` (default: fc_vm waits for its task), ``nowait`` (fc_vm with wait: false, then
 fc_task_info waits for the task). --session once: one fc_session login whose token every module run uses
-(module_defaults), instead of a login and a logout per module run. --rate-limit N sets FC_RATE_LIMIT (calls per minute shared by the module
+(module_defaults), instead of a login and a logout per module run. --poll-interval sets the modules'
+poll_interval (module_defaults). --rate-limit N sets FC_RATE_LIMIT (calls per minute shared by the module
 processes of the controller). Run: .venv/bin/python benchmarks/rollout_bench.py [--vms 200] [--forks 20]
 """
 
@@ -79,17 +80,22 @@ LOGOUT = """
         token: "{{ fc_login.token }}"
         state: absent
 """
-SHARED = """  module_defaults:
-    group/fusioncompute.core.fc:
-      token: "{{ hostvars['localhost'].fc_login.token }}"
-  tasks:"""
 
 
-def playbook(pattern, session):
-    """The play of ``pattern``; with ``session`` 'once', one login for every module run (fc_session's token)."""
-    text = PLAYS[pattern]
+def playbook(pattern, session, poll_interval):
+    """The play of ``pattern``; with ``session`` 'once', one login for every module run (fc_session's token);
+    with ``poll_interval``, that longest pause between two polls of a task for every module."""
+    defaults = []
     if session == "once":
-        text = LOGIN + text.replace("  tasks:", SHARED, 1) + LOGOUT
+        defaults.append("      token: \"{{ hostvars['localhost'].fc_login.token }}\"\n")
+    if poll_interval:
+        defaults.append("      poll_interval: %g\n" % poll_interval)
+    text = PLAYS[pattern]
+    if defaults:
+        text = text.replace("  tasks:", "  module_defaults:\n    group/fusioncompute.core.fc:\n%s  tasks:" % (
+            "".join(defaults)), 1)
+    if session == "once":
+        text = LOGIN + text + LOGOUT
     return text
 
 
@@ -168,6 +174,8 @@ def main():
     ap.add_argument("--time-scale", type=float, default=1.0, help="vrmsim's --time-scale (1: real durations)")
     ap.add_argument("--pattern", choices=sorted(PLAYS), default="wait")
     ap.add_argument("--rate-limit", type=int, default=0, help="FC_RATE_LIMIT for the modules (0: none)")
+    ap.add_argument("--poll-interval", type=float, default=0,
+                    help="poll_interval for every module (module_defaults); 0: the modules' default")
     ap.add_argument("--session", choices=("each", "once"), default="each",
                     help="each module run logs in and out (default), or one fc_session login for all")
     args = ap.parse_args()
@@ -182,14 +190,15 @@ def main():
             env["FC_RATE_LIMIT"] = str(args.rate_limit)
         # The limiter's state lives in the temporary directory; a benchmark of its own starts it empty.
         env["TMPDIR"] = sim.path()
-        elapsed, reqs, changed = play(sim, "rollout", playbook(args.pattern, args.session), args.forks, env)
+        elapsed, reqs, changed = play(sim, "rollout", playbook(args.pattern, args.session, args.poll_interval), args.forks, env)
         tasks = [t for t in sim.http.get(sim.url + "/_sim/objects", params={"kind": "tasks"}).json()["objects"]
                  if t["object"]["type"] == "DeployVM"]
         durations = [t["sim"]["duration"] / args.time_scale for t in tasks]
         rounds = math.ceil(args.vms / float(args.forks))
         reference = rounds * max(durations)
-        print("%d VMs, forks %d, pattern %s, session %s, vrmsim time scale %g, rate limit %s; %d changed" % (
-            args.vms, args.forks, args.pattern, args.session, args.time_scale, args.rate_limit or "none", changed))
+        print("%d VMs, forks %d, pattern %s, session %s, poll_interval %s, vrmsim time scale %g, rate limit %s; "
+              "%d changed" % (args.vms, args.forks, args.pattern, args.session, args.poll_interval or "default",
+                              args.time_scale, args.rate_limit or "none", changed))
         report("rollout", elapsed, reqs, args.vms)
         print("  reference: %d rounds of forks x %.1f s deployment = %.1f s; the play took %.2fx (goal <= %.1fx: %s)"
               % (rounds, max(durations), reference, elapsed / reference, GOAL,
@@ -199,7 +208,7 @@ def main():
                 max(durations), elapsed / max(durations)))
         lags = poll_lag(sim, reqs, tasks, args.time_scale)
         slot = elapsed * args.forks / float(args.vms)
-        again, reqs2, changed2 = play(sim, "rollout", playbook(args.pattern, args.session), args.forks, env)
+        again, reqs2, changed2 = play(sim, "rollout", playbook(args.pattern, args.session, args.poll_interval), args.forks, env)
         report("the same play again, nothing to do (%d changed)" % changed2, again, reqs2, args.vms)
         noop = again * args.forks / float(args.vms)
         print("where a fork's time per VM goes (%.2f s = play time x forks / VMs):" % slot)

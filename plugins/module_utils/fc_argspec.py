@@ -29,5 +29,5 @@ def wait_spec():
     return dict(
         wait=dict(type="bool", default=True),
         timeout=dict(type="int", default=600),
-        poll_interval=dict(type="float", default=2.0),
+        poll_interval=dict(type="float", default=5.0),
     )

@@ -18,7 +18,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_argspec impo
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import resolve_site
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import MAX_POLL, TaskWaiter, is_task_answer
 
 
 # VRM's limits for every object's name and description (FC8DOC ch3-5: names [1,256], descriptions [0,1024]).
@@ -90,7 +90,7 @@ class FcModule(object):
 
     def waiter(self):
         return TaskWaiter(self.client, timeout=self.params.get("timeout") or 600,
-                          max_poll=self.params.get("poll_interval") or 2.0)
+                          max_poll=self.params.get("poll_interval") or MAX_POLL)
 
     # -- writes ------------------------------------------------------------------------------
     def call(self, method, path, body=None, params=None, follow_up=False, changes=True):

@@ -10,7 +10,7 @@ import time
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 
 FIRST_POLL = 0.2
-MAX_POLL = 2.0
+MAX_POLL = 5.0   # what Huawei's Ansible examples poll at (fc_pull_interval: 5); docs/performance.md
 RUNNING = ("waiting", "running", "cancelling")
 
 
