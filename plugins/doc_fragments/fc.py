@@ -114,9 +114,11 @@ options:
     description:
       - Longest pause, in seconds, between two polls of a task. Polling starts at 0.2 seconds and doubles up
         to this value (above 0).
-      - A task is seen to end at most this long after it ended. A deployment (about 43 seconds on a real VRM)
-        costs 14 polls at the default, 25 at 2 seconds; with many module runs at once the polls make most of
-        the VRM calls (see O(rate_limit)).
+      - When the task's progress figure moved since the last poll, the next poll comes when the task should
+        end at that pace, if that is sooner; so the end of a task whose progress moves steadily is seen within
+        about a second, and otherwise at most this long after it.
+      - A deployment (about 43 seconds on a real VRM) costs 14 polls at the default, 25 at 2 seconds; with many
+        module runs at once the polls make most of the VRM calls (see O(rate_limit)).
     type: float
     default: 5.0
 """
