@@ -203,6 +203,8 @@ def main():
         print("  reference: %d rounds of forks x %.1f s deployment = %.1f s; the play took %.2fx (goal <= %.1fx: %s)"
               % (rounds, max(durations), reference, elapsed / reference, GOAL,
                  "met" if elapsed / reference <= GOAL else "MISSED"))
+        print("  at %d calls a minute, %d requests need at least %.0f s: %.2fx the reference" % (
+            GUIDANCE, len(reqs), len(reqs) * 60.0 / GUIDANCE, len(reqs) * 60.0 / GUIDANCE / reference))
         if args.pattern == "nowait":
             print("  (all deployments at once, as VRM was asked to run them, would take %.1f s: %.2fx)" % (
                 max(durations), elapsed / max(durations)))
@@ -212,11 +214,12 @@ def main():
         report("the same play again, nothing to do (%d changed)" % changed2, again, reqs2, args.vms)
         noop = again * args.forks / float(args.vms)
         print("where a fork's time per VM goes (%.2f s = play time x forks / VMs):" % slot)
-        print("  deployment task %.2f s; lag from its end to the poll that saw it: median %.2f s, highest %.2f s" % (
-            statistics.median(durations), statistics.median(lags) if lags else 0, max(lags) if lags else 0))
-        print("  a no-op run of the module (Ansible's fork and start-up, the module's lookups): %.2f s" % noop)
-        print("  the rest (the module's deployment requests, waiting for a fork): %.2f s" % (
-            slot - statistics.median(durations) - (statistics.median(lags) if lags else 0) - noop))
+        lag = statistics.median(lags) if lags else 0.0
+        print("  the deployment task %.2f s; from its end to the poll that saw it: median %.2f s, highest %.2f s" % (
+            statistics.median(durations), lag, max(lags) if lags else 0.0))
+        print("  the rest, %.2f s: Ansible's fork and module start-up, the module's other requests, waiting for "
+              "the CPU (for scale: the no-op run took %.2f s a VM per fork)" % (
+                  slot - statistics.median(durations) - lag, noop))
         print("load after: %s" % os.getloadavg().__repr__())
 
 
