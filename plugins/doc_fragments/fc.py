@@ -80,7 +80,7 @@ options:
   rate_limit:
     description:
       - At most this many VRM calls per minute, counted together for every module run of the same user on
-        this controller against the same VRM (with C(forks: 20), twenty module runs share it).
+        this controller against the same VRM (with twenty forks, twenty module runs share it).
         Huawei's interface guide asks third-party systems to stay at or below 300 calls per minute.
       - Any 60 seconds hold at most this many calls; a tenth of them may go at once, the rest are spread
         evenly. A call that does not fit waits for its turn (the wait does not count against O(api_timeout)).

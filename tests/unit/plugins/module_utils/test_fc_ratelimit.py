@@ -43,7 +43,7 @@ def most_in_a_minute(times):
 def test_a_tenth_of_the_limit_goes_at_once_then_calls_are_spaced_evenly(tmp_path):
     clock = Clock()
     lim = limiter(tmp_path, clock)
-    waits = [lim.acquire() for _ in range(40)]
+    waits = [lim.acquire() for call in range(40)]
     assert waits[:30] == [0.0] * 30                    # burst: 300 // 10
     assert clock.slept == pytest.approx([60.0 / 270] * 10)  # then the other 270 of the minute, evenly
     assert clock.now == pytest.approx(1000.0 + 10 * 60.0 / 270)
@@ -54,7 +54,7 @@ def test_no_minute_holds_more_calls_than_the_limit(tmp_path, per_minute):
     clock = Clock()
     lim = limiter(tmp_path, clock, per_minute)
     times = []
-    for _ in range(3 * per_minute + 5):
+    for call in range(3 * per_minute + 5):
         lim.acquire()
         times.append(clock.now)
     assert most_in_a_minute(times) <= per_minute
@@ -66,7 +66,7 @@ def test_processes_share_one_budget_through_the_state_file(tmp_path):
     """Two limiters on the same file stand for two module processes (forks) of one controller."""
     clock = Clock()
     first, second = limiter(tmp_path, clock, 60), limiter(tmp_path, clock, 60)
-    for _ in range(6):          # the burst of 60 // 10, used up by the first process
+    for call in range(6):          # the burst of 60 // 10, used up by the first process
         assert first.acquire() == 0.0
     assert second.acquire() == pytest.approx(60.0 / 54)   # the second waits for the next slot
 
@@ -74,8 +74,8 @@ def test_processes_share_one_budget_through_the_state_file(tmp_path):
 def test_a_waiting_call_reserves_its_slot_for_others_to_see(tmp_path):
     """Callers that find the bucket empty queue up: each waits one slot longer than the one before."""
     clock = Clock()
-    procs = [limiter(tmp_path, clock, 60) for _ in range(3)]
-    for _ in range(6):
+    procs = [limiter(tmp_path, clock, 60) for call in range(3)]
+    for call in range(6):
         procs[0].acquire()
     frozen = Clock(clock.now)           # three processes asking at the same moment, none sleeping yet
     waits = []
@@ -88,10 +88,10 @@ def test_a_waiting_call_reserves_its_slot_for_others_to_see(tmp_path):
 def test_the_bucket_refills_with_time_but_not_beyond_the_burst(tmp_path):
     clock = Clock()
     lim = limiter(tmp_path, clock, 600)
-    for _ in range(60):
+    for call in range(60):
         lim.acquire()
     clock.now += 3600.0          # an idle hour gives back the burst (60), no more
-    assert [lim.acquire() for _ in range(60)] == [0.0] * 60
+    assert [lim.acquire() for call in range(60)] == [0.0] * 60
     assert lim.acquire() > 0
 
 
