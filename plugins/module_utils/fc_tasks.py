@@ -10,7 +10,7 @@ import time
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 
 FIRST_POLL = 0.2
-MAX_POLL = 5.0   # what Huawei's Ansible examples poll at (fc_pull_interval: 5); docs/performance.md
+MAX_POLL = 5.0   # longest pause between polls by default; why 5 s: docs/performance.md (rollout)
 RUNNING = ("waiting", "running", "cancelling")
 
 
