@@ -80,6 +80,9 @@ class RateLimiter(object):
         fd = self._open()
         try:
             wait = self._reserve(fd)
+        except OSError as exc:   # not the VRM's fault: say so rather than let it pass for a network error
+            raise FcError("The rate_limit state file %s cannot be locked or written: %s. Give TMPDIR a local "
+                          "directory of your own, or unset rate_limit." % (self.path, exc.strerror or exc))
         finally:
             os.close(fd)     # closing releases the lock
         if wait > 0:

@@ -37,8 +37,8 @@ class TaskWaiter(object):
     """Poll tasks with a backoff from 0.2 s up to ``max_poll`` until they end or ``timeout`` passes.
 
     When VRM's progress figure moved since the last poll, the next poll comes when the task should end at
-    the pace seen so far, if that is sooner: the end of a long task is seen within a fraction of a second
-    without polling it more often. A progress figure that stands still changes nothing.
+    the pace between those two polls, if that is sooner: the end of a steady task is seen within a fraction
+    of a second without polling it more often. A progress figure that stands still changes nothing.
     """
 
     def __init__(self, client, timeout=600, max_poll=MAX_POLL, sleep=time.sleep, clock=time.monotonic):
