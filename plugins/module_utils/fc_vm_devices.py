@@ -90,7 +90,7 @@ class VmDevices:
                                   lambda nic_id=nic_id: self.fc.call("DELETE", uri + "/virtualNics/" + nic_id)))
         if self._bandwidth_changes(current):
             steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
-                              lambda: self._apply_bandwidth(self.client.get(uri))))
+                              lambda: self._apply_bandwidth(uri)))
         return steps
 
     def _task_reason(self, answer):
@@ -128,10 +128,12 @@ class VmDevices:
                 return True
         return False
 
-    def _apply_bandwidth(self, vm):
+    def _apply_bandwidth(self, uri):
+        """Set the per-NIC bandwidth options on the VM at ``uri`` (read only when there are any)."""
         wanted = self._bandwidth_wanted()
         if not wanted:
             return
+        vm = self.client.get(uri)
         view = vm_view(vm)
         vsps = {v["vmVifMAC"]: v for v in self._vsps(vm["name"])}
         for i, w in wanted.items():

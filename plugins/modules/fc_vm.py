@@ -687,8 +687,7 @@ class Vm(VmDevices, Resource):
             answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
             self._created_urn = answer.get("urn")
             vm = self.client.get(answer["uri"])
-            # With wait=false the VM is still being created: VRM's autoBoot starts it when the task ends.
-            if boot and p["wait"] and vm.get("status") not in ("running", "starting"):
+            if boot and p["wait"] and vm.get("status") not in ("running", "starting"):  # else autoBoot starts it
                 # VRM's create task succeeds even when the VM could not be started; the reason is in the task
                 if p["power_state"] in ("powered-on", "suspended"):
                     self._power(vm["uri"], "start")      # fails with VRM's code when it still cannot start
@@ -699,8 +698,7 @@ class Vm(VmDevices, Resource):
                 self.fc.call("PUT", vm["uri"], body={"isTemplate": True})
             if p["power_state"] == "suspended" and vm.get("status") == "running":
                 self.fc.call("POST", vm["uri"] + "/action/hibernate")
-            if self._bandwidth_wanted():
-                self._apply_bandwidth(self.client.get(vm["uri"]))
+            self._apply_bandwidth(vm["uri"])
         steps = [Step(what, create)]
         return steps
 
