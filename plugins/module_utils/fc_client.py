@@ -19,6 +19,7 @@ import time
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import SESSION_EXPIRED, FcApiError, FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_ratelimit import RateLimiter
 
 ACCEPT = "application/json;version=%s;charset=UTF-8"
 CONTENT_TYPE = "application/json;charset=UTF-8"
@@ -264,7 +265,7 @@ class FcClient(object):
 
     def __init__(self, host, port=7443, username=None, password=None, token=None, validate_certs=True,
                  ca_path=None, proxy_url=None, api_timeout=60, log_file=None, check_mode=False,
-                 user_type="2", api_version="8.0", retries=4, backoff=0.5):
+                 user_type="2", api_version="8.0", retries=4, backoff=0.5, rate_limit=None):
         if not host:
             raise FcError("No VRM host given: set the host option or FC_HOST.")
         if not token and not (username and password):
@@ -302,6 +303,8 @@ class FcClient(object):
                               % (log_file, exc.strerror or exc))
         self.request_count = 0
         self.relogins = 0
+        # Calls per minute shared with the other module processes of this user (fc_ratelimit).
+        self.limiter = RateLimiter(rate_limit, "%s:%s" % (host, port)) if rate_limit is not None else None
         self.transport = HttpTransport(host, port, validate_certs=validate_certs, ca_path=ca_path,
                                        proxy_url=proxy_url, timeout=self.api_timeout,
                                        headers={"Accept": ACCEPT % api_version, "Content-Type": CONTENT_TYPE,
@@ -371,6 +374,8 @@ class FcClient(object):
             start = time.time()
             try:
                 self.request_count += 1
+                if self.limiter is not None:
+                    self.limiter.acquire()
                 resp = self.transport.request(method, path, params=params, data=data, headers=hdrs)
             except ssl.SSLCertVerificationError as exc:
                 raise FcTlsError("TLS verification of %s failed: %s. Give ca_path (FC_CA_PATH) with the VRM's CA, "

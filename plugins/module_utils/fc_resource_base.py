@@ -20,7 +20,8 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import (
     AmbiguousName, resolve_site, urn_to_uri)
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_race
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import TaskWaiter, is_task_answer, task_answer
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_tasks import (
+    MAX_POLL, TaskWaiter, is_task_answer, task_answer)
 
 
 # VRM's limits for every object's name and description (FC8DOC ch3-5: names [1,256], descriptions [0,1024]).
@@ -77,7 +78,8 @@ class FcModule(object):
             self._client = FcClient(
                 host=p["host"], port=p["port"], username=p["username"], password=p["password"], token=p["token"],
                 validate_certs=p["validate_certs"], ca_path=p["ca_path"], proxy_url=p["proxy_url"],
-                api_timeout=p["api_timeout"], log_file=p["log_file"], check_mode=self.check_mode)
+                api_timeout=p["api_timeout"], log_file=p["log_file"], check_mode=self.check_mode,
+                rate_limit=p["rate_limit"])
         return self._client
 
     @property
@@ -92,7 +94,7 @@ class FcModule(object):
 
     def waiter(self):
         return TaskWaiter(self.client, timeout=self.params.get("timeout") or 600,
-                          max_poll=self.params.get("poll_interval") or 2.0)
+                          max_poll=self.params.get("poll_interval") or MAX_POLL)
 
     # -- writes ------------------------------------------------------------------------------
     def call(self, method, path, body=None, params=None, follow_up=False, changes=True):

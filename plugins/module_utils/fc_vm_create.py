@@ -153,7 +153,7 @@ class VmCreate:
             answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
             self._created_urn = answer.get("urn")
             vm = self.client.get(answer["uri"])
-            if boot and vm.get("status") not in ("running", "starting"):
+            if boot and p["wait"] and vm.get("status") not in ("running", "starting"):  # else autoBoot starts it
                 # VRM's create task succeeds even when the VM could not be started; the reason is in the task
                 if p["power_state"] in ("powered-on", "suspended"):
                     self._power(vm["uri"], "start")      # fails with VRM's code when it still cannot start
@@ -164,7 +164,7 @@ class VmCreate:
                 self.fc.call("PUT", vm["uri"], body={"isTemplate": True})
             if p["power_state"] == "suspended" and vm.get("status") == "running":
                 self.fc.call("POST", vm["uri"] + "/action/hibernate")
-            self._apply_bandwidth(self.client.get(vm["uri"]))
-            self._apply_bindings(self.client.get(vm["uri"]))
+            self._apply_bandwidth(vm["uri"])
+            self._apply_bindings(vm["uri"])
         steps = [Step(what, create)]
         return steps

@@ -181,7 +181,7 @@ class VmDevices:
                                   lambda nic_id=nic_id: self.fc.call("DELETE", uri + "/virtualNics/" + nic_id)))
         if self._bandwidth_changes(current):
             steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
-                              lambda: self._apply_bandwidth(self.client.get(uri))))
+                              lambda: self._apply_bandwidth(uri)))
         return steps
 
     # -- a NIC's security group and IP-MAC binding -------------------------------------------------
@@ -237,11 +237,15 @@ class VmDevices:
         if bind:
             self.fc.call("POST", answer["uri"] + "/bindipmac", body={"netAddr": bind})
 
-    def _apply_bindings(self, vm):
-        """Bind the addresses of ``nics[].ip_mac_binding`` to a new VM's NICs."""
-        nics = vm_view(vm)["nics"]
-        for i, w in enumerate(self.params["nics"] or []):
-            if w.get("ip_mac_binding") and i < len(nics):
+    def _apply_bindings(self, uri):
+        """Bind the addresses of ``nics[].ip_mac_binding`` to the NICs of the new VM at ``uri`` (read only when
+        there are any)."""
+        wanted = [(i, w) for i, w in enumerate(self.params["nics"] or []) if w.get("ip_mac_binding")]
+        if not wanted:
+            return
+        nics = vm_view(self.client.get(uri))["nics"]
+        for i, w in wanted:
+            if i < len(nics):
                 self.fc.call("POST", urn_to_uri(nics[i]["urn"]) + "/bindipmac", body={"netAddr": w["ip_mac_binding"]})
 
     def _task_reason(self, answer):
@@ -277,10 +281,12 @@ class VmDevices:
                 return True
         return False
 
-    def _apply_bandwidth(self, vm):
+    def _apply_bandwidth(self, uri):
+        """Set the per-NIC bandwidth options on the VM at ``uri`` (read only when there are any)."""
         wanted = self._bandwidth_wanted()
         if not wanted:
             return
+        vm = self.client.get(uri)
         view = vm_view(vm)
         vsps = {v["vmVifMAC"]: v for v in self._vsps(vm["name"])}
         for i, w in wanted.items():

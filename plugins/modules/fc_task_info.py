@@ -51,7 +51,7 @@ options:
   poll_interval:
     description: Longest pause in seconds between two polls with O(wait).
     type: float
-    default: 2.0
+    default: 5.0
 seealso:
   - module: fusioncompute.core.fc_resource
 """
@@ -313,7 +313,7 @@ def main():
         status=dict(type="str", choices=["waiting", "running", "success", "failed", "cancelling"]),
         type=dict(type="str"), limit=dict(type="int", default=100),
         wait=dict(type="bool", default=False), follow_up=dict(type="bool", default=False),
-        timeout=dict(type="int", default=600), poll_interval=dict(type="float", default=2.0),
+        timeout=dict(type="int", default=600), poll_interval=dict(type="float", default=5.0),
     ), wait=False)
     fc.run(lambda: run(fc))
 

@@ -526,3 +526,25 @@ def test_statistics_and_catalogue(sim):
     m = sim.ok("POST", sim.site + "/monitors/objectmetric-realtimedata",
                [{"urn": vm["urn"], "metricId": ["cpu_usage", "mem_usage"]}])
     assert float(m["items"][0]["value"][0]["metricValue"]) > 0
+
+
+# route: POST /service/sites/{site}/vms/{vm}/action/clone
+def test_a_template_deploys_several_vms_at_once_and_a_vm_clones_once_at_a_time(manual_sim):
+    """A rollout deploys from one template in parallel; the template stays 'cloning' until the last ends."""
+    s = manual_sim
+    tpl = s.find("vms", "tpl-centos7")
+    cluster = s.find("clusters", "cluster-dev")["urn"]
+    tasks = [s.ok("POST", tpl["uri"] + "/action/clone", {"name": "par-%d" % i, "location": cluster})
+             for i in range(3)]
+    assert s.obj(tpl["urn"])["additionalStatus"] == ["cloning"]
+    r = s.delete(tpl["uri"])
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300133"
+    s.sim("POST", "/clock/advance", {"seconds": 600})
+    for task in tasks:
+        assert s.ok("GET", task["taskUri"])["status"] == "success"
+        assert s.obj(task["urn"])["status"] == "running"
+    assert s.obj(tpl["urn"])["additionalStatus"] == []
+    vm = tasks[0]
+    s.ok("POST", vm["uri"] + "/action/clone", {"name": "copy-1", "location": cluster})
+    r = s.post(vm["uri"] + "/action/clone", {"name": "copy-2", "location": cluster})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300133"
