@@ -13,16 +13,14 @@ Run: .venv/bin/python benchmarks/inventory_bench.py
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import requests
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV_BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simctl import Sim  # noqa: E402  (the benchmarks' shared vrmsim start-up)
 
 
 def naive(ready):
@@ -83,39 +81,24 @@ def main():
 
 
 def run(count, latency):
-    tmp = tempfile.mkdtemp(prefix="inv-bench-")
-    coll = os.path.join(tmp, "collections", "ansible_collections", "fusioncompute")
-    os.makedirs(coll)
-    os.symlink(ROOT, os.path.join(coll, "core"))
-    proc = subprocess.Popen([sys.executable, "-m", "vrmsim", "serve", "--state-dir", os.path.join(tmp, "state"),
-                             "--listen", "127.0.0.1:0", "--seed", "demo", "--vms", str(count),
-                             "--latency-ms", str(latency)],
-                            cwd=os.path.join(ROOT, "simulator"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        ready = json.loads(proc.stdout.readline())
-        cfg = os.path.join(tmp, "bench.fc_vms.yml")
+    with Sim("--vms", str(count), "--latency-ms", str(latency), prefix="inv-bench-") as sim:
+        ready, env = sim.ready, sim.env()
+        cfg = sim.path("bench.fc_vms.yml")
         with open(cfg, "w") as f:
             f.write("plugin: fusioncompute.core.fc_vms\n")
-        env = dict(os.environ, FC_HOST="127.0.0.1", FC_PORT=str(ready["port"]), FC_USERNAME=ready["username"],
-                   FC_PASSWORD=ready["password"], FC_CA_PATH=ready["ca_file"],
-                   ANSIBLE_COLLECTIONS_PATH=os.path.join(tmp, "collections"),
-                   PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
-        http = requests.Session()
-        http.verify = ready["ca_file"]
-        http.trust_env = False
-        mark = http.get(ready["url"] + "/_sim/requests").json()["last_seq"]
+        mark = sim.mark()
         t0 = time.perf_counter()
         out = subprocess.run(["ansible-inventory", "-i", cfg, "--list"], env=env, capture_output=True, text=True)
         plugin_time = time.perf_counter() - t0
         if out.returncode:
             raise SystemExit(out.stderr[-2000:])
         hosts = len(json.loads(out.stdout)["_meta"]["hostvars"])
-        plugin_reqs = len(http.get(ready["url"] + "/_sim/requests", params={"since": mark}).json()["requests"])
-        mark = http.get(ready["url"] + "/_sim/requests").json()["last_seq"]
+        plugin_reqs = len(sim.requests_since(mark))
+        mark = sim.mark()
         t0 = time.perf_counter()
         naive_hosts = naive(ready)
         naive_time = time.perf_counter() - t0
-        naive_reqs = len(http.get(ready["url"] + "/_sim/requests", params={"since": mark}).json()["requests"])
+        naive_reqs = len(sim.requests_since(mark))
         print("%6d VMs  plugin: %6.2f s %6d requests (%d hosts)   naive: %7.2f s %6d requests (%d hosts)"
               "   %.1fx faster" % (count, plugin_time, plugin_reqs, hosts, naive_time, naive_reqs, naive_hosts,
                                   naive_time / plugin_time))
@@ -134,13 +117,9 @@ def run(count, latency):
             print("%6s       the same with inject_facts_as_vars = false: %6.2f s   %.1fx faster than naive"
                   % ("", tuned_time, naive_time / tuned_time))
         if latency == 0:
-            same, bare = static_baselines(tmp, json.loads(out.stdout), env)
+            same, bare = static_baselines(sim.tmp, json.loads(out.stdout), env)
             print("%6s       ansible-inventory --list of a static file: same hosts and variables %.2f s,"
                   " host names only %.2f s" % ("", same, bare))
-    finally:
-        proc.terminate()
-        proc.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,19 +6,16 @@ Goals: the module needs at most 4 requests and is at least 3 times faster.
 Run: .venv/bin/python benchmarks/module_overhead.py
 """
 
-import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-import requests
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simctl import Sim  # noqa: E402  (the benchmarks' shared vrmsim start-up)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROUNDS = 9
-VENV_BIN = os.path.dirname(sys.executable)
 
 # The module way is one task; the benchmark's own check that it was a no-op rides on the same task
 # (failed_when) instead of costing a task of its own.
@@ -81,53 +78,38 @@ URI_PLAY = """
 """
 
 
-def run_play(tmp, env, http, ready, play, label):
+def run_play(sim, env, play, label):
     """Run one play with ansible-playbook; return its wall time and the VRM requests it caused."""
-    path = os.path.join(tmp, "play.yml")
+    path = sim.path("play.yml")
     with open(path, "w") as f:
         f.write(play)
-    mark = http.get(ready["url"] + "/_sim/requests").json()["last_seq"]
+    mark = sim.mark()
     t0 = time.perf_counter()
     out = subprocess.run(["ansible-playbook", path], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
     if out.returncode != 0:
         print(out.stdout[-3000:])
         raise SystemExit("%s failed" % label)
-    reqs = http.get(ready["url"] + "/_sim/requests", params={"since": mark}).json()["requests"]
-    return elapsed, len(reqs)
+    return elapsed, len(sim.requests_since(mark))
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="fc-bench-")
-    coll = os.path.join(tmp, "collections", "ansible_collections", "fusioncompute")
-    os.makedirs(coll)
-    os.symlink(ROOT, os.path.join(coll, "core"))
-    proc = subprocess.Popen([sys.executable, "-m", "vrmsim", "serve", "--state-dir", os.path.join(tmp, "state"),
-                             "--listen", "127.0.0.1:0", "--seed", "demo"], cwd=os.path.join(ROOT, "simulator"),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        ready = json.loads(proc.stdout.readline())
-        env = dict(os.environ, FC_HOST="127.0.0.1", FC_PORT=str(ready["port"]), FC_USERNAME=ready["username"],
-                   FC_PASSWORD=ready["password"], FC_CA_PATH=ready["ca_file"],
-                   ANSIBLE_COLLECTIONS_PATH=os.path.join(tmp, "collections"), ANSIBLE_LOCALHOST_WARNING="false",
-                   ANSIBLE_INVENTORY_UNPARSED_WARNING="false", PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+    with Sim() as sim:
+        env = sim.env()
         setup = MODULE_PLAY.replace("fc_vm no-op", "create").replace("register: r", "register: r0").replace(
             "      failed_when: r is failed or r is changed\n", "").replace(
             "        name: bench-vm\n", "        name: bench-vm\n        template: tpl-centos7\n        cluster: cluster-dev\n")
-        http = requests.Session()
-        http.verify = ready["ca_file"]
-        http.trust_env = False
         empty = "- hosts: localhost\n  gather_facts: false\n  tasks: []\n"
         plays = (("empty play (ansible-playbook start-up)", empty),
                  ("fc_vm (module)", MODULE_PLAY), ("ansible.builtin.uri (fc_generic way)", URI_PLAY))
-        run_play(tmp, env, http, ready, setup, "setup")
+        run_play(sim, env, setup, "setup")
         # The plays take turns, ROUNDS times over, so that a busy moment of the shared machine falls on
         # all three alike; the median of each is kept.
         times = {label: [] for label, _ in plays}
         counts = {}
         for _ in range(ROUNDS):
             for label, play in plays:
-                elapsed, count = run_play(tmp, env, http, ready, play, label)
+                elapsed, count = run_play(sim, env, play, label)
                 times[label].append(elapsed)
                 counts[label] = count
         results = {label: (statistics.median(times[label]), counts[label]) for label, _ in plays}
@@ -143,9 +125,6 @@ def main():
         print("speed-up without start-up, round by round: median %.1fx (lowest %.1fx, highest %.1fx)" % (
             statistics.median(per_round), per_round[0], per_round[-1]))
         print("module requests: %d (goal <= 4; login and logout included)" % m[1])
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 """Run every module's EXAMPLES, and the fc_vms inventory's, as they stand, against a fresh vrmsim (demo seed) each.
 
 Each module result must also match the module's RETURN: no undocumented key, every key documented as
-returned always present.
+returned always present, and every key of a returned object listed in its entry's `contains` (at any depth;
+an _info module's returned objects must have `contains`).
 
 The examples take their connection from FC_HOST, FC_PORT, FC_USERNAME, FC_PASSWORD and FC_CA_PATH,
 as the documentation says, so a copied example must run unchanged. Exit status 1 when one fails.
@@ -53,14 +54,40 @@ STANDARD_KEYS = {"changed", "failed", "invocation", "warnings", "deprecations", 
 
 @functools.lru_cache(maxsize=None)
 def documented_returns(module):
-    """RETURN of a module: its top-level keys and those it says are returned always."""
+    """RETURN of a module: its entries (key -> spec) and the keys it says are returned always."""
     with open(os.path.join(ROOT, "plugins", "modules", module + ".py"), encoding="utf-8") as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "RETURN":
             spec = yaml.safe_load(node.value.value) or {}
-            return set(spec), {k for k, v in spec.items() if (v or {}).get("returned") == "always"}
-    return set(), set()
+            return spec, {k for k, v in spec.items() if (v or {}).get("returned") == "always"}
+    return {}, set()
+
+
+def undocumented(value, spec, path, strict):
+    """Keys of ``value`` (a returned dict, or the dicts of a returned list) that ``spec`` does not list in its
+    ``contains``, at any depth, as dotted paths. An entry without ``contains`` is not looked into (a free-form
+    value), unless ``strict``: an _info module's returned objects must be documented field by field (a mapping of
+    user-chosen names to plain values, documented with a sample, has no fields to list)."""
+    items = value if isinstance(value, list) else [value]
+    dicts = [x for x in items if isinstance(x, dict)]
+    if not dicts:
+        return []
+    fields = (spec or {}).get("contains")
+    if fields is None:
+        # A mapping from names the user chose to plain values (fc_ip_pool_info's VM -> address) has no fixed
+        # fields to list; its RETURN entry shows it with a sample instead.
+        mapping = (spec or {}).get("type") == "dict" and "sample" in (spec or {}) and all(
+            not isinstance(v, (dict, list)) for item in dicts for v in item.values())
+        return ["%s (no contains)" % path] if strict and any(dicts) and not mapping else []
+    out = []
+    for item in dicts:
+        for key, sub in item.items():
+            if key not in fields:
+                out.append("%s.%s" % (path, key))
+            else:
+                out += undocumented(sub, fields[key], "%s.%s" % (path, key), False)
+    return sorted(set(out))
 
 
 def check_returns(records):
@@ -77,9 +104,13 @@ def check_returns(records):
             if item.get("failed") or item.get("skipped"):
                 continue
             keys = {k for k in item if not k.startswith("_ansible")} - STANDARD_KEYS
-            for key in sorted(keys - known):
+            for key in sorted(keys - set(known)):
                 problems.append("%s (task %r) returns %r, which its RETURN does not document"
                                 % (module, record["task"], key))
+            for key in sorted(keys & set(known)):
+                for path in undocumented(item[key], known[key], key, module.endswith("_info")):
+                    problems.append("%s (task %r) returns %s, which its RETURN does not list under contains"
+                                    % (module, record["task"], path))
             for key in sorted(always - set(item)):
                 problems.append("%s (task %r) did not return %r, which its RETURN says is returned always"
                                 % (module, record["task"], key))

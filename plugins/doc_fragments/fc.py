@@ -67,6 +67,9 @@ options:
   api_timeout:
     description:
       - Seconds to wait for one HTTP answer from the VRM (at least 1).
+      - A read (GET) that times out, cannot connect or gets HTTP 502, 503 or 504 is tried again up to 4 times,
+        with pauses of 0.5, 1, 2 and 4 seconds at most; an unanswered read thus fails after up to 5 times
+        O(api_timeout) plus 7.5 seconds (about 5 minutes with the default). Writes are sent once.
       - If not set, the value of the E(FC_API_TIMEOUT) environment variable is used.
     type: int
     default: 60
@@ -77,6 +80,19 @@ options:
         task before any request.
       - If not set, the value of the E(FC_LOG_FILE) environment variable is used.
     type: path
+  rate_limit:
+    description:
+      - At most this many VRM calls per minute, counted together for every module run of the same user on
+        this controller against the same VRM (with twenty forks, twenty module runs share it).
+        Huawei's interface guide asks third-party systems to stay at or below 300 calls per minute.
+      - Any 60 seconds hold at most this many calls; a tenth of them may go at once, the rest are spread
+        evenly. A call that does not fit waits for its turn (the wait does not count against O(api_timeout)).
+      - The shared count lives in a small file in the user's temporary directory (E(TMPDIR), else C(/tmp)),
+        one per VRM address, locked while it is updated.
+      - Unset (the default) means no limit. The number of calls a module makes is in the collection's
+        C(docs/performance.md).
+      - If not set, the value of the E(FC_RATE_LIMIT) environment variable is used.
+    type: int
 notes:
   - Connection options can be set once for every module of the collection with
     C(module_defaults) and the action group C(group/fusioncompute.core.fc).
@@ -95,14 +111,22 @@ options:
     description:
       - Seconds to wait for the VRM tasks to finish (at least 1). The module fails when a task is still running
         then; the task itself keeps running on the VRM.
+      - Declarative modules also wait this long for tasks already running on the object they found (one still
+        being created by an earlier run, say) before comparing it, and for another run of this controller that
+        is creating the same name (see the collection's docs/races.md).
     type: int
     default: 600
   poll_interval:
     description:
       - Longest pause, in seconds, between two polls of a task. Polling starts at 0.2 seconds and doubles up
         to this value (above 0).
+      - When the task's progress figure moved since the last poll, the next poll comes when the task should
+        end at that pace, if that is sooner; so the end of a task whose progress moves steadily is seen within
+        about a second, and otherwise at most this long after it.
+      - A deployment (about 43 seconds on a real VRM) costs 14 polls at the default, 25 at 2 seconds; with many
+        module runs at once the polls make most of the VRM calls (see O(rate_limit)).
     type: float
-    default: 2.0
+    default: 5.0
 """
 
     # The same options for modules that start no task: accepted, so that module_defaults for the fc action
@@ -122,5 +146,5 @@ options:
   poll_interval:
     description: Has no effect, as O(wait).
     type: float
-    default: 2.0
+    default: 5.0
 """

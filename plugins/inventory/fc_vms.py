@@ -251,6 +251,9 @@ ALL_PROPERTIES = ("fc_urn", "fc_uri", "fc_uuid", "fc_vm_id", "fc_name", "fc_desc
                   "fc_host_urn", "fc_host_ip", "fc_os_type", "fc_os_version", "fc_create_time", "fc_ips", "fc_macs",
                   "fc_nics", "fc_cpu_count", "fc_memory_mb", "fc_disks")
 _GROUP_BAD = re.compile(r"[^A-Za-z0-9_]")
+# The groups default_groups makes: <prefix><kind>_<value of the variable>
+DEFAULT_GROUPS = (("site", "fc_site"), ("cluster", "fc_cluster"), ("host", "fc_host"), ("status", "fc_status"),
+                  ("os", "fc_os_type"))
 
 
 def _truthy(value):
@@ -460,16 +463,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                 "thin": d.get("isThin"), "bus": d.get("pciType")} for d in cfg["disks"]]
         return out
 
-    def _ansible_host(self, variables):
-        return pick_address(variables.get("fc_ips"), self._networks, self.get_option("ansible_host_ip_version"))
+    def _ansible_host(self, variables, version):
+        return pick_address(variables.get("fc_ips"), self._networks, version)
 
     def _group(self, name):
         if self.get_option("sanitize_names"):
             return _GROUP_BAD.sub("_", name)
         return name
 
-    def _hostname(self, variables):
-        for entry in self.get_option("hostnames"):
+    def _hostname(self, variables, entries):
+        for entry in entries:
             if entry in variables:
                 value = variables[entry]
             else:
@@ -482,23 +485,28 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return None
 
     def _populate(self, records):
-        strict = self.get_option("strict")
-        props = set(self.get_option("properties") or [])
+        opt = self.get_option
+        strict, filters, compose = opt("strict"), opt("filters"), opt("compose")
+        composed, keyed = opt("groups"), opt("keyed_groups")
+        hostnames, version = opt("hostnames"), opt("ansible_host_ip_version")
+        prefix = opt("group_prefix") if opt("default_groups") else None
+        props = set(opt("properties") or [])
         if not props:
             props = set(DEFAULT_PROPERTIES)
-            if self.get_option("gather_details"):
+            if opt("gather_details"):
                 props |= set(DETAIL_PROPERTIES)
         elif "all" in props:
             props = None
         used = {}
+        groups = {}     # (kind, value) -> the group's name, added once
         for variables in records:
             try:
-                keep = all(_truthy(self._compose(f, variables)) for f in self.get_option("filters"))
+                keep = all(_truthy(self._compose(f, variables)) for f in filters)
             except Exception as exc:
                 raise AnsibleParserError("A filter failed for VM %s: %s" % (variables.get("fc_name"), to_native(exc)))
             if not keep:
                 continue
-            name = self._hostname(variables)
+            name = self._hostname(variables, hostnames)
             if not name:
                 if strict:
                     raise AnsibleParserError("No hostnames entry gives a name for VM %s." % variables["fc_urn"])
@@ -510,20 +518,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 name = "%s_%s" % (name, variables["fc_vm_id"])
             used[name] = variables["fc_urn"]
             self.inventory.add_host(name)
-            shown = {k: v for k, v in variables.items() if props is None or k in props}
-            for k, v in shown.items():
-                self.inventory.set_variable(name, k, v)
-            address = self._ansible_host(variables)
+            for k, v in variables.items():
+                if props is None or k in props:
+                    self.inventory.set_variable(name, k, v)
+            address = self._ansible_host(variables, version)
             if address:
                 self.inventory.set_variable(name, "ansible_host", address)
-            if self.get_option("default_groups"):
-                prefix = self.get_option("group_prefix")
-                for key, value in (("site", variables["fc_site"]), ("cluster", variables["fc_cluster"]),
-                                   ("host", variables["fc_host"]), ("status", variables["fc_status"]),
-                                   ("os", variables["fc_os_type"])):
+            if prefix is not None:
+                for key, var in DEFAULT_GROUPS:
+                    value = variables[var]
                     if value:
-                        group = self.inventory.add_group(self._group("%s%s_%s" % (prefix, key, value)))
+                        group = groups.get((key, value))
+                        if group is None:
+                            group = groups[(key, value)] = self.inventory.add_group(
+                                self._group("%s%s_%s" % (prefix, key, value)))
                         self.inventory.add_child(group, name)
-            self._set_composite_vars(self.get_option("compose"), variables, name, strict=strict)
-            self._add_host_to_composed_groups(self.get_option("groups"), variables, name, strict=strict)
-            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, name, strict=strict)
+            self._set_composite_vars(compose, variables, name, strict=strict)
+            self._add_host_to_composed_groups(composed, variables, name, strict=strict)
+            self._add_host_to_keyed_groups(keyed, variables, name, strict=strict)

@@ -21,6 +21,7 @@ def connection_spec():
         site=dict(type="str", fallback=(env_fallback, ["FC_SITE"])),
         api_timeout=dict(type="int", default=60, fallback=(env_fallback, ["FC_API_TIMEOUT"])),
         log_file=dict(type="path", fallback=(env_fallback, ["FC_LOG_FILE"])),
+        rate_limit=dict(type="int", fallback=(env_fallback, ["FC_RATE_LIMIT"])),
     )
 
 
@@ -28,5 +29,5 @@ def wait_spec():
     return dict(
         wait=dict(type="bool", default=True),
         timeout=dict(type="int", default=600),
-        poll_interval=dict(type="float", default=2.0),
+        poll_interval=dict(type="float", default=5.0),
     )

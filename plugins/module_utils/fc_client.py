@@ -19,6 +19,7 @@ import time
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import SESSION_EXPIRED, FcApiError, FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_ratelimit import RateLimiter
 
 ACCEPT = "application/json;version=%s;charset=UTF-8"
 CONTENT_TYPE = "application/json;charset=UTF-8"
@@ -79,6 +80,38 @@ def _closed_while_idle(sock):
 
 class FcTlsError(FcError):
     """The VRM's certificate was not accepted (not signed by a trusted CA, or issued for another name)."""
+
+
+class FcAnswerLost(FcError):
+    """A write reached the VRM but its answer did not come back: the VRM may have applied it.
+
+    Such a write is never sent again by the client (a second POST could create a second object);
+    the caller re-reads the object to learn whether it took effect.
+    """
+
+    def __init__(self, message, method=None, path=None):
+        self.method = method
+        self.path = path
+        super(FcAnswerLost, self).__init__(message)
+
+
+def _check_header_value(name, value):
+    """Refuse a value that cannot travel in an HTTP header (a line break would split the request)."""
+    if value is None:
+        return
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise FcError("%s contains a control character (such as a line break, CR or LF); it is sent in an HTTP "
+                      "header and cannot hold one. Give it without." % name)
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise FcError("%s contains characters an HTTP header cannot carry (only Latin-1); give the VRM account "
+                      "name as the VRM spells it in ASCII." % name)
+
+
+def _open_private(path):
+    """Open ``path`` for appending, creating it readable and writable by its owner only (0600)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a")
 
 
 def _tls_context(validate_certs, ca_path):
@@ -207,9 +240,15 @@ class HttpTransport(object):
         conn = self._connection()
         try:
             conn.request(method, _target(path, params), body=body, headers=hdrs)
+        except BaseException:
+            self.close()
+            raise
+        try:
             resp = conn.getresponse()
             content = resp.read()
-        except BaseException:
+        except BaseException as exc:
+            # the request went out: the VRM may have acted on it although no answer came back
+            exc.fc_sent = True
             self.close()
             raise
         if resp.will_close:
@@ -226,7 +265,7 @@ class FcClient(object):
 
     def __init__(self, host, port=7443, username=None, password=None, token=None, validate_certs=True,
                  ca_path=None, proxy_url=None, api_timeout=60, log_file=None, check_mode=False,
-                 user_type="2", api_version="8.0", retries=4, backoff=0.5):
+                 user_type="2", api_version="8.0", retries=4, backoff=0.5, rate_limit=None):
         if not host:
             raise FcError("No VRM host given: set the host option or FC_HOST.")
         if not token and not (username and password):
@@ -236,6 +275,8 @@ class FcClient(object):
                           "(the port goes in the port option)." % host)
         if any(c.isspace() for c in host):
             raise FcError("host %r contains white space; give the VRM's address or name alone." % host)
+        _check_header_value("username", username)
+        _check_header_value("token", token)
         port = 7443 if port in (None, "") else int(port)
         if not 1 <= port <= 65535:
             raise FcError("port %d is not a TCP port (1-65535); the VRM REST API listens on 7443." % port)
@@ -255,13 +296,15 @@ class FcClient(object):
         self.log_file = log_file
         if log_file:
             try:
-                with open(log_file, "a"):
+                with _open_private(log_file):
                     pass
             except (IOError, OSError) as exc:
                 raise FcError("log_file %s cannot be written: %s. Give a file in an existing, writable directory."
                               % (log_file, exc.strerror or exc))
         self.request_count = 0
         self.relogins = 0
+        # Calls per minute shared with the other module processes of this user (fc_ratelimit).
+        self.limiter = RateLimiter(rate_limit, "%s:%s" % (host, port)) if rate_limit is not None else None
         self.transport = HttpTransport(host, port, validate_certs=validate_certs, ca_path=ca_path,
                                        proxy_url=proxy_url, timeout=self.api_timeout,
                                        headers={"Accept": ACCEPT % api_version, "Content-Type": CONTENT_TYPE,
@@ -279,7 +322,7 @@ class FcClient(object):
                 "params": params, "body": redact(body), "status": status, "elapsed_ms": round(elapsed * 1000, 1),
                 "headers": shown}
         try:
-            with open(self.log_file, "a") as f:
+            with _open_private(self.log_file) as f:
                 f.write(json.dumps(line, default=str) + "\n")
         except (IOError, OSError):
             pass
@@ -331,6 +374,8 @@ class FcClient(object):
             start = time.time()
             try:
                 self.request_count += 1
+                if self.limiter is not None:
+                    self.limiter.acquire()
                 resp = self.transport.request(method, path, params=params, data=data, headers=hdrs)
             except ssl.SSLCertVerificationError as exc:
                 raise FcTlsError("TLS verification of %s failed: %s. Give ca_path (FC_CA_PATH) with the VRM's CA, "
@@ -340,6 +385,12 @@ class FcClient(object):
                 if method in SAFE_METHODS and attempt <= self.retries:
                     self._sleep(attempt)
                     continue
+                if method not in SAFE_METHODS and getattr(exc, "fc_sent", False) and path != "/service/session":
+                    # never sent again: VRM's POSTs are not idempotent (a second create makes a second object)
+                    raise FcAnswerLost("%s %s was sent to the VRM at %s but its answer was lost (%s): the VRM may "
+                                       "have applied this write." % (method, path, self.base,
+                                                                     _describe(exc, self.api_timeout)),
+                                       method=method, path=path)
                 via = " through the proxy %s:%s" % self.transport.proxy[:2] if self.transport.proxy else ""
                 raise FcError("Cannot reach the VRM at %s%s: %s" % (self.base, via, _describe(exc, self.api_timeout)))
             self._log(method, path, params, body, resp.status_code, time.time() - start, hdrs)

@@ -63,7 +63,7 @@ HINTS = {
     "10300035": "The URL is not valid: NFS takes <server>:/<path>, CIFS //<server>/<share>/<path>, names of "
                 "letters, digits, '-', '_', spaces and dots.",
     "10300037": "The disk is not attached to this VM.",
-    "10300040": "The memory limit is invalid.",
+    "10300040": "The memory limit is invalid; VRM keeps it equal to the memory size (omit memory.limit).",
     "10300041": "The OS type must be Linux, Windows or Other.",
     "10300042": "The OS version is not one VRM knows for this OS type; see GET <site>/vms/osversions.",
     "10300043": "The CPU reservation is invalid; it cannot exceed the CPU limit.",

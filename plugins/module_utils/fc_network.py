@@ -10,12 +10,17 @@ import re
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 
-_BW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:bit/s|bps|b/s|bit)?\s*$", re.I)
-_FACTOR = {"": 1.0, "k": 0.001, "m": 1.0, "g": 1000.0, "t": 1000000.0}
+# A port group's shaping, as VRM takes it: whole Mbit/s (bursts in Mbit), 0 to 100000 (vrmsim's and the
+# reference's range for txLimit/rxLimit).
+_BW = re.compile(r"^(\d+(?:\.\d+)?)([mgt]?)(?:bit/s|bps|bit)?$", re.I)
+_FACTOR = {"": 1, "m": 1, "g": 1000, "t": 1000000}
+MAX_PG_MBIT = 100000
+BANDWIDTH_FORMS = "whole Mbit/s as a number (100), or with a unit and no space: 100M, 1G, 1.5G, 100Mbit/s, 1Gbps"
 
 
 def mbit(value, field):
-    """A bandwidth as integer Mbit/s: 100, "100", "100M", "1G", "1.5Gbps", "500kbit/s" (rounded up)."""
+    """A bandwidth as integer Mbit/s: 100, "100", "100M", "1G", "1.5Gbps"; FcError naming ``field`` for anything
+    else (a space before the unit, kbit, a fraction of a Mbit/s, above 100000)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -23,15 +28,18 @@ def mbit(value, field):
     if isinstance(value, (int, float)):
         number, unit = float(value), ""
     else:
-        m = _BW.match(str(value))
+        m = _BW.match(str(value).strip())
         if not m:
-            raise FcError("%s %r is not a bandwidth (use Mbit/s, or a value like 100M or 1G)." % (field, value))
+            raise FcError("%s %r is not a bandwidth; give %s." % (field, value, BANDWIDTH_FORMS))
         number, unit = float(m.group(1)), m.group(2).lower()
     mb = number * _FACTOR[unit]
-    out = int(mb) if mb == int(mb) else int(mb) + 1
-    if out < 0:
+    if mb < 0:
         raise FcError("%s must not be negative." % field)
-    return out
+    if mb != int(mb):
+        raise FcError("%s %r is not a whole number of Mbit/s (VRM's unit)." % (field, value))
+    if mb > MAX_PG_MBIT:
+        raise FcError("%s %r is above %d Mbit/s, the most VRM takes." % (field, value, MAX_PG_MBIT))
+    return int(mb)
 
 
 def vlan_ranges(value, field="vlan_range"):
@@ -71,21 +79,22 @@ def vlan_text(ranges):
     return ",".join("%d" % a if a == b else "%d-%d" % (a, b) for a, b in ranges)
 
 
-def shaping(direction, current=None):
-    """Normalise {average, peak, burst} (Mbit/s, Mbit): peak and burst default to the average, as VRM does."""
+def shaping(direction, name="tx"):
+    """Normalise {average, peak, burst} (Mbit/s, Mbit) of option ``name`` (tx or rx): peak and burst default to
+    the average, as VRM does. Messages name the option (``tx.average``)."""
     if direction is None:
         return None
-    avg = mbit(direction.get("average"), "average")
-    peak = mbit(direction.get("peak"), "peak")
-    burst = mbit(direction.get("burst"), "burst")
+    avg = mbit(direction.get("average"), name + ".average")
+    peak = mbit(direction.get("peak"), name + ".peak")
+    burst = mbit(direction.get("burst"), name + ".burst")
     if avg is None and (peak or burst):
-        raise FcError("peak and burst need average.")
+        raise FcError("%s.peak and %s.burst need %s.average." % (name, name, name))
     if avg == 0 or avg is None:
         return {"average": 0, "peak": 0, "burst": 0} if avg == 0 else None
     peak = avg if peak is None else peak
     burst = avg if burst is None else burst
     if peak < avg:
-        raise FcError("peak (%d) must be at least average (%d)." % (peak, avg))
+        raise FcError("%s.peak (%d) must be at least %s.average (%d)." % (name, peak, name, avg))
     return {"average": avg, "peak": peak, "burst": burst}
 
 

@@ -10,7 +10,7 @@ import time
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 
 FIRST_POLL = 0.2
-MAX_POLL = 2.0
+MAX_POLL = 5.0   # longest pause between polls by default; why 5 s: docs/performance.md (rollout)
 RUNNING = ("waiting", "running", "cancelling")
 
 
@@ -34,7 +34,12 @@ def urn_to_uri(urn):
 
 
 class TaskWaiter(object):
-    """Poll tasks with a backoff from 0.2 s up to ``max_poll`` until they end or ``timeout`` passes."""
+    """Poll tasks with a backoff from 0.2 s up to ``max_poll`` until they end or ``timeout`` passes.
+
+    When VRM's progress figure moved since the last poll, the next poll comes when the task should end at
+    the pace between those two polls, if that is sooner: the end of a steady task is seen within a fraction
+    of a second without polling it more often. A progress figure that stands still changes nothing.
+    """
 
     def __init__(self, client, timeout=600, max_poll=MAX_POLL, sleep=time.sleep, clock=time.monotonic):
         self.client = client
@@ -74,16 +79,39 @@ class TaskWaiter(object):
 
     def _running_for(self, entity_urn, seen, task):
         site_uri = "/".join(task["uri"].split("/")[:4])
-        answer = self.client.get(site_uri + "/tasks", params={"entityUrn": entity_urn, "status": "running"}) or {}
-        out = []
-        for t in answer.get("tasks", []):
-            if t.get("urn") in seen or t.get("entityUrn") != entity_urn:
-                continue
-            out.append(t)
-        return out
+        return [t for t in running_tasks(self.client, site_uri, entity_urn, ("running",)) if t.get("urn") not in seen]
+
+    def settle(self, site_uri, entity_urn, deadline=None):
+        """Wait for every task running on ``entity_urn`` (an object still being created, changed or
+        deleted by an earlier run, another client, or a task that outlived a VRM restart).
+
+        Returns the tasks waited for; a failed one raises FcApiError, one still running at the
+        deadline FcTimeout (both naming the task and the object).
+        """
+        start = self.clock()
+        deadline = deadline or (start + self.timeout)
+        done = []
+        seen = set()
+        for _round in range(20):
+            pending = [t for t in running_tasks(self.client, site_uri, entity_urn) if t.get("urn") not in seen]
+            if not pending:
+                break
+            for task in pending:
+                seen.add(task.get("urn"))
+                uri = task.get("uri") or urn_to_uri(task["urn"])
+                try:
+                    done.append(self._poll(uri, deadline))
+                except FcTimeout as exc:
+                    raise FcTimeout("%s is not ready: VRM task %s (%s) still runs on it after %s seconds (progress "
+                                    "%s%%). Rerun when it has finished, raise timeout, or follow the task with "
+                                    "fc_task_info." % (task.get("entityName") or entity_urn, task.get("urn"),
+                                                       task.get("type", "?"), int(self.timeout), exc.progress),
+                                    task_urn=exc.task_urn, progress=exc.progress)
+        return done
 
     def _poll(self, uri, deadline):
         delay = FIRST_POLL
+        last = None     # (time, progress) of the last poll
         while True:
             task = self.client.get(uri) or {}
             status = task.get("status")
@@ -100,8 +128,26 @@ class TaskWaiter(object):
                                 "It keeps running on the VRM; raise timeout or check the task with "
                                 "fc_task_info." % (task.get("urn", uri), status, task.get("progress")),
                                 task_urn=task.get("urn"), progress=task.get("progress"))
-            self.sleep(min(delay, max(0.0, deadline - now)))
+            pause = delay
+            progress = task.get("progress")
+            if isinstance(progress, (int, float)) and not isinstance(progress, bool) and 0 <= progress < 100:
+                if last is not None and progress > last[1] and now > last[0]:
+                    # The progress moved since the last poll: poll again when, at that pace, the task should
+                    # end (never later than the back-off says).
+                    pace = (progress - last[1]) / (now - last[0])
+                    pause = min(delay, max(FIRST_POLL, (100 - progress) / pace))
+                last = (now, progress)
+            self.sleep(min(pause, max(0.0, deadline - now)))
             delay = min(self.max_poll, delay * 2)
+
+
+def running_tasks(client, site_uri, entity_urn, statuses=("waiting", "running")):
+    """The tasks of ``entity_urn`` that have not ended (``GET <site>/tasks?entityUrn=&status=``)."""
+    out = []
+    for status in statuses:
+        answer = client.get(site_uri + "/tasks", params={"entityUrn": entity_urn, "status": status}) or {}
+        out += [t for t in answer.get("tasks", []) if t.get("entityUrn") == entity_urn]
+    return out
 
 
 def is_task_answer(answer):
@@ -118,4 +164,4 @@ def task_answer(answer):
     return answer
 
 
-__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "task_answer", "FcError"]
+__all__ = ["TaskWaiter", "task_uri", "is_task_answer", "task_answer", "running_tasks", "FcError"]

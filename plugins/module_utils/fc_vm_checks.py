@@ -38,6 +38,28 @@ def netmask(value):
     return str(mask)
 
 
+def check_memory_limit(mem, size_mb):
+    """VRM keeps a VM's memory limit equal to its memory size (FC8DOC ch3: the limit is reserved, any other
+    value is invalid); refuse another value before anything is sent."""
+    limit = (mem or {}).get("limit")
+    if limit is not None and size_mb is not None and limit != size_mb:
+        raise FcError("memory.limit (%d MB) must equal the memory size (%d MB): VRM keeps a VM's memory limit equal "
+                      "to its size. Omit memory.limit, or change memory.size_mb." % (limit, size_mb))
+
+
+def check_os_version(client, site_uri, os_type, version):
+    """``os.version`` must be a version of ``os.type`` in VRM's catalogue (the one check here that reads VRM,
+    before anything is created); the message names the options, not VRM's osOptions fields."""
+    if version is None:
+        return
+    catalogue = client.get(site_uri + "/vms/osversions") or {}
+    versions = catalogue.get(os_type.lower()) or []
+    if not any(v.get("id") == version for v in versions):
+        sample = ", ".join("%s (%s)" % (v.get("id"), v.get("versionDes")) for v in versions[:3])
+        raise FcError("os.version %s is not a %s version of VRM's catalogue (GET <site>/vms/osversions)%s." % (
+            version, os_type, "; for example %s" % sample if sample else ""))
+
+
 _MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 MAX_NIC_MBIT = 10000   # VRM's per-NIC shaping limit (vrm-api.md, PUT <site>/vsps/<id>)
 
@@ -106,7 +128,18 @@ _IMAGE_NAME = re.compile(r"^[A-Za-z0-9_. -]+$")
 
 
 def check_image_url(protocol, url):
-    """The URL forms VRM's import accepts (it answers 10300035 otherwise)."""
+    """The URL forms VRM's import accepts (it answers 10300035 otherwise), and the one that matches
+    ``protocol``."""
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", url)
+    if scheme:
+        raise FcError("image.url %r is a %s URL; VRM imports from an NFS export (<server>:/<path>, protocol nfs) or "
+                      "a CIFS share (//<server>/<share>/<path>, protocol cifs) only." % (url, scheme.group(1)))
+    if protocol == "nfs" and url.startswith("//"):
+        raise FcError("image.url %r is a CIFS share (//<server>/...), but image.protocol is nfs; set "
+                      "image.protocol: cifs, or give the NFS export as <server>:/<path>." % url)
+    if protocol == "cifs" and not url.startswith("//") and ":/" in url:
+        raise FcError("image.url %r is an NFS export (<server>:/<path>), but image.protocol is cifs; set "
+                      "image.protocol: nfs, or give the CIFS share as //<server>/<share>/<path>." % url)
     if protocol == "nfs":
         server, _sep, path = url.partition(":")
         form = "<server>:/<path>"

@@ -13,6 +13,11 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 # VRM VM status -> the power_state the modules speak.
 POWER_STATES = {"running": "powered-on", "stopped": "powered-off", "hibernated": "suspended", "pause": "paused"}
 BUSES = {"virtio": "VIRTIO", "scsi": "SCSI", "ide": "IDE"}
+# VRM numbers disk slots per bus (FC8DOC ch3: IDE 1-3, VIRTIO 1-25, SCSI 1-60). The modules list a VM's disks by
+# slot number, and on the same number in this bus order; a disk they add takes the number after the highest one
+# in use, whatever its bus, so that it comes last and entry N of fc_vm's disks stays the same disk.
+BUS_SLOTS = {"virtio": 25, "scsi": 60, "ide": 3}
+BUS_ORDER = {"VIRTIO": 0, "SCSI": 1, "IDE": 2}
 # The largest disk any VRM storage type takes (255 TB on advanced SAN v3, vrm-api.md); the smaller limits of
 # the other storage types are VRM's to enforce.
 MAX_DISK_GB = 255 * 1024
@@ -23,6 +28,18 @@ def check_disk_size(size_gb, option):
     if size_gb is not None and not 1 <= size_gb <= MAX_DISK_GB:
         raise FcError("%s must be between 1 and %d GB (255 TB, the most any VRM storage type takes), not %s." % (
             option, MAX_DISK_GB, size_gb))
+
+
+def next_slot(used, bus, option):
+    """The slot of a disk added after the disks whose slot numbers are ``used``: the next number, which its bus
+    must have (FcError naming ``option`` otherwise)."""
+    slot = max(used or [0]) + 1
+    bus = bus or "virtio"
+    if slot > BUS_SLOTS[bus]:
+        raise FcError("%s: a new disk comes after the disks before it, in slot %d, and the %s bus has slots 1-%d "
+                      "only; list the %s disks earlier or choose another bus."
+                      % (option, slot, bus, BUS_SLOTS[bus], bus))
+    return slot
 
 
 def power_state(vm):
@@ -52,7 +69,8 @@ def vm_view(vm):
     cfg = vm.get("vmConfig") or {}
     cpu = cfg.get("cpu") or {}
     mem = cfg.get("memory") or {}
-    disks = sorted(cfg.get("disks") or [], key=lambda d: (d.get("sequenceNum", 0), d.get("pciType", "")))
+    disks = sorted(cfg.get("disks") or [], key=lambda d: (d.get("sequenceNum", 0),
+                                                          BUS_ORDER.get(d.get("pciType") or "VIRTIO", 3)))
     nics = sorted(cfg.get("nics") or [], key=lambda n: n.get("sequenceNum", 0))
     return {
         "name": vm.get("name"), "urn": vm.get("urn"), "uuid": vm.get("uuid"),

@@ -9,11 +9,93 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import Step
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, vm_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, next_slot, vm_view
+
+
+# A NIC's bandwidth options and the fields of its virtual switch port (vsp) that hold them.
+BANDWIDTH_KEYS = (("tx_average", "txLimit"), ("tx_peak", "txPeakLimit"), ("tx_burst", "txBurstSize"),
+                  ("priority", "priority"))
+
+
+def bandwidth_view(vsp):
+    """A virtual switch port's shaping in the option names of O(nics[].bandwidth)."""
+    return {k: (vsp or {}).get(f) for k, f in BANDWIDTH_KEYS}
+
+
+def _disk_entry(d):
+    return {"size_gb": d["size_gb"], "datastore": d["datastore"], "thin": d["thin"], "bus": d["bus"]}
 
 
 class VmDevices:
     """Mixed into fc_vm's resource class: needs ``self.fc``, ``self.client`` and ``self.params``."""
+
+    # -- what the diff shows: every changed field with the option names, devices entry by entry ------------
+    def diff_create(self, desired):
+        p = self.params
+        after = {k: v for k, v in desired.items() if v is not None and k not in ("disks", "nics")}
+        for k in ("template", "clone_from", "cluster", "cna_host"):
+            if p[k]:
+                after[k] = p[k]
+        if p["disks"] is not None:
+            after["disks"] = [{k: v for k, v in d.items() if v is not None} for d in p["disks"]]
+        if p["nics"] is not None:
+            after["nics"] = [{k: v for k, v in n.items() if v is not None and v != {}} for n in p["nics"]]
+        cust = p["customization"]
+        if cust:   # the guest password stays out of the diff
+            after["customization"] = {k: v for k, v in cust.items() if v is not None and k != "password"}
+            if cust.get("nics"):
+                after["customization"]["nics"] = [{k: v for k, v in n.items() if v is not None} for n in cust["nics"]]
+        return after
+
+    def diff_update(self, current, changes):
+        before, after = {}, {}
+        for k, v in changes.items():
+            if k in ("cpu", "memory"):
+                before[k] = {f: current[k].get(f) for f in v}
+                after[k] = dict(v)
+            elif k == "disks":
+                before[k], after[k] = self._disks_diff(current)
+            elif k == "nics":
+                before[k], after[k] = self._nics_diff(current)
+            else:
+                before[k], after[k] = current.get(k), v
+        return before, after
+
+    def _disks_diff(self, current):
+        cur = [_disk_entry(d) for d in current["disks"]]
+        after = []
+        for i, w in enumerate(self.params["disks"]):
+            if i < len(cur):
+                after.append(dict(cur[i], size_gb=max(w["size_gb"], cur[i]["size_gb"])))
+            else:
+                after.append({"size_gb": w["size_gb"], "datastore": w.get("datastore") or
+                              (cur[0]["datastore"] if cur else None), "thin": w.get("thin") is not False,
+                              "bus": w.get("bus") or "virtio"})
+        if not self.params["disks_remove_unmanaged"]:
+            after += cur[len(after):]
+        return cur, after
+
+    def _nics_diff(self, current):
+        cur = [{"portgroup": n["portgroup"], "mac": n["mac"]} for n in current["nics"]]
+        shaped = self._bandwidth_wanted()
+        if shaped:
+            vsps = {v["vmVifMAC"]: v for v in self._vsps(current["name"])}
+            for entry in cur:
+                entry["bandwidth"] = bandwidth_view(vsps.get(entry["mac"]))
+        after = []
+        for i, w in enumerate(self.params["nics"]):
+            entry = dict(cur[i]) if i < len(cur) else {}
+            if not (i < len(cur) and self._pg_matches(current["nics"][i], w["portgroup"])):
+                entry["portgroup"] = w["portgroup"]
+            if w.get("mac"):
+                entry["mac"] = w["mac"].lower()
+            if i in shaped:
+                want = {k: shaped[i][f] for k, f in BANDWIDTH_KEYS if f in shaped[i]}
+                entry["bandwidth"] = dict(entry.get("bandwidth") or {}, **want)
+            after.append(entry)
+        if not self.params["nics_remove_unmanaged"]:
+            after += cur[len(after):]
+        return cur, after
 
     def _plan_disks(self, obj, current):
         p = self.params
@@ -21,6 +103,7 @@ class VmDevices:
         cur = current["disks"]
         want = p["disks"]
         uri = obj["uri"]
+        used = [c["slot"] or 0 for c in cur]
         for i, w in enumerate(want):
             if i < len(cur):
                 c = cur[i]
@@ -41,11 +124,15 @@ class VmDevices:
                 if not ds_ref:
                     raise FcError("disks[%d].datastore is required (the VM has no disk to take it from)." % i)
                 ds = fc_lookup.datastore(self.fc, ds_ref)
+                bus = w.get("bus") or "virtio"
+                used.append(next_slot(used, bus, "disks[%d]" % i))
                 body = {"name": "%s-disk%d" % (obj["name"], i + 1), "quantityGB": w["size_gb"],
                         "datastoreUrn": ds["urn"], "isThin": w.get("thin") is not False, "type": "normal",
-                        "pciType": BUSES[w.get("bus") or "virtio"]}
-                steps.append(Step("add a %d GB disk to %s on %s" % (w["size_gb"], obj["name"], ds["name"]),
-                                  lambda body=body: self.fc.call("POST", uri + "/action/createattachvol", body=body)))
+                        "pciType": BUSES[bus], "sequenceNum": used[-1]}
+                what = "add a %d GB %s disk to %s on %s in slot %d" % (
+                    w["size_gb"], bus, obj["name"], ds["name"], used[-1])
+                steps.append(Step(what, lambda body=body: self.fc.call("POST", uri + "/action/createattachvol",
+                                                                       body=body)))
         if p["disks_remove_unmanaged"]:
             for c in cur[len(want):]:
                 vol = c["volume_urn"]
@@ -94,7 +181,7 @@ class VmDevices:
                                   lambda nic_id=nic_id: self.fc.call("DELETE", uri + "/virtualNics/" + nic_id)))
         if self._bandwidth_changes(current):
             steps.append(Step("set NIC bandwidth limits of %s" % obj["name"],
-                              lambda: self._apply_bandwidth(self.client.get(uri))))
+                              lambda: self._apply_bandwidth(uri)))
         return steps
 
     # -- a NIC's security group and IP-MAC binding -------------------------------------------------
@@ -150,11 +237,15 @@ class VmDevices:
         if bind:
             self.fc.call("POST", answer["uri"] + "/bindipmac", body={"netAddr": bind})
 
-    def _apply_bindings(self, vm):
-        """Bind the addresses of ``nics[].ip_mac_binding`` to a new VM's NICs."""
-        nics = vm_view(vm)["nics"]
-        for i, w in enumerate(self.params["nics"] or []):
-            if w.get("ip_mac_binding") and i < len(nics):
+    def _apply_bindings(self, uri):
+        """Bind the addresses of ``nics[].ip_mac_binding`` to the NICs of the new VM at ``uri`` (read only when
+        there are any)."""
+        wanted = [(i, w) for i, w in enumerate(self.params["nics"] or []) if w.get("ip_mac_binding")]
+        if not wanted:
+            return
+        nics = vm_view(self.client.get(uri))["nics"]
+        for i, w in wanted:
+            if i < len(nics):
                 self.fc.call("POST", urn_to_uri(nics[i]["urn"]) + "/bindipmac", body={"netAddr": w["ip_mac_binding"]})
 
     def _task_reason(self, answer):
@@ -174,9 +265,7 @@ class VmDevices:
         for i, n in enumerate(self.params["nics"] or []):
             bw = n.get("bandwidth")
             if bw:
-                out[i] = {k: v for k, v in (("txLimit", bw.get("tx_average")), ("txPeakLimit", bw.get("tx_peak")),
-                                            ("txBurstSize", bw.get("tx_burst")), ("priority", bw.get("priority")))
-                          if v is not None}
+                out[i] = {f: bw[k] for k, f in BANDWIDTH_KEYS if bw.get(k) is not None}
         return out
 
     def _bandwidth_changes(self, current):
@@ -192,10 +281,12 @@ class VmDevices:
                 return True
         return False
 
-    def _apply_bandwidth(self, vm):
+    def _apply_bandwidth(self, uri):
+        """Set the per-NIC bandwidth options on the VM at ``uri`` (read only when there are any)."""
         wanted = self._bandwidth_wanted()
         if not wanted:
             return
+        vm = self.client.get(uri)
         view = vm_view(vm)
         vsps = {v["vmVifMAC"]: v for v in self._vsps(vm["name"])}
         for i, w in wanted.items():

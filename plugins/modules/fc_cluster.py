@@ -140,9 +140,112 @@ EXAMPLES = r"""
 
 RETURN = r"""
 cluster:
-  description: The cluster, normalised (name, urn, description, drs, dpm, ha, memory_overcommit, capacity).
+  description: The cluster, normalised after the change (in check mode, what it would be), with the fields of
+    M(fusioncompute.core.fc_cluster_info).
   returned: always
   type: dict
+  contains:
+    cpu_total_mhz:
+      description: CPU capacity of the cluster's hosts in MHz.
+      type: int
+    description:
+      description: Description.
+      type: str
+    dpm:
+      description: Distributed power management.
+      type: dict
+      contains:
+        enabled:
+          description: Whether DPM is on.
+          type: bool
+        level:
+          description: V(manual) or V(automatic) (null when DPM is off).
+          type: str
+        threshold:
+          description: Power-management threshold, 1 to 5.
+          type: int
+    drs:
+      description: Dynamic resource scheduling.
+      type: dict
+      contains:
+        enabled:
+          description: Whether DRS is on.
+          type: bool
+        factor:
+          description: What DRS balances - V(cpu), V(memory) or V(cpu_and_memory).
+          type: str
+        level:
+          description: V(manual) or V(automatic) (null when DRS was never set).
+          type: str
+        threshold:
+          description: Migration threshold, 1 (conservative) to 5 (aggressive).
+          type: int
+    ha:
+      description: High availability.
+      type: dict
+      contains:
+        admission_control:
+          description: HA admission control.
+          type: dict
+          contains:
+            cpu_reservation_percent:
+              description: CPU kept free for failover, in percent (0-50).
+              type: int
+            enabled:
+              description: Whether admission control is on.
+              type: bool
+            host_failures:
+              description: Host failures tolerated (1 to the number of hosts).
+              type: int
+            memory_reservation_percent:
+              description: Memory kept free for failover, in percent (0-50).
+              type: int
+            policy:
+              description: V(reserve_resources), V(tolerate_host_failures) or V(failover_hosts).
+              type: str
+        enabled:
+          description: Whether HA is on.
+          type: bool
+        host_failure_policy:
+          description: What HA does when a host fails - V(ha) (restart its VMs elsewhere) or V(none).
+          type: str
+    memory_overcommit:
+      description: Whether memory overcommitment is on (VRM C(isMemOvercommit)).
+      type: bool
+    memory_total_mb:
+      description: Memory of the cluster's hosts in MB.
+      type: int
+    name:
+      description: Name of the cluster.
+      type: str
+    urn:
+      description: URN of the cluster.
+      type: str
+  sample:
+    cpu_total_mhz: 249600
+    description: Production workloads
+    dpm:
+      enabled: false
+      level: null
+      threshold: 3
+    drs:
+      enabled: true
+      factor: cpu_and_memory
+      level: automatic
+      threshold: 3
+    ha:
+      admission_control:
+        cpu_reservation_percent: 0
+        enabled: false
+        host_failures: 1
+        memory_reservation_percent: 0
+        policy: reserve_resources
+      enabled: true
+      host_failure_policy: ha
+    memory_overcommit: false
+    memory_total_mb: 786432
+    name: cluster-prod
+    urn: urn:sites:4D6B0918:clusters:1
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -294,15 +397,28 @@ class Cluster(Resource):
                 b["haSetting"] = ha
         return b
 
+    def _check_host_failures(self, obj):
+        """VRM takes host_failures from 1 to the cluster's number of hosts (1 for an empty cluster); say so with
+        the option's name instead of VRM's field name."""
+        wanted = (((self.params["ha"] or {}).get("admission_control") or {}).get("host_failures"))
+        if wanted is None:
+            return
+        hosts = self.client.list_all(self.fc.site_uri + "/hosts", "hosts", {"scope": obj["urn"]}) if obj else []
+        if wanted > max(1, len(hosts)):
+            raise FcError("ha.admission_control.host_failures is %d, but cluster %s has %d host(s); VRM takes 1 to the "
+                          "number of hosts (1 for an empty cluster)." % (wanted, self.params["name"], len(hosts)))
+
     def plan_create(self, desired):
         if is_urn(self.params["name"]):
             raise FcError("Cluster %s does not exist; give a name to create one." % self.params["name"])
+        self._check_host_failures(None)
         body = self.body(desired)
         body.setdefault("name", self.params["name"])
         return [Step("create cluster %s" % body["name"],
                      lambda: self.fc.call("POST", self.fc.site_uri + "/clusters", body=body))]
 
     def plan_update(self, obj, current, changes):
+        self._check_host_failures(obj)
         body = self.body(changes, current)
         return [Step("update cluster %s: %s" % (obj["name"], ", ".join(sorted(changes))),
                      lambda: self.fc.call("PUT", obj["uri"], body=body))]

@@ -40,6 +40,108 @@ clusters:
   returned: always
   type: list
   elements: dict
+  contains:
+    cpu_total_mhz:
+      description: CPU capacity of the cluster's hosts in MHz.
+      type: int
+    description:
+      description: Description.
+      type: str
+    dpm:
+      description: Distributed power management.
+      type: dict
+      contains:
+        enabled:
+          description: Whether DPM is on.
+          type: bool
+        level:
+          description: V(manual) or V(automatic) (null when DPM is off).
+          type: str
+        threshold:
+          description: Power-management threshold, 1 to 5.
+          type: int
+    drs:
+      description: Dynamic resource scheduling.
+      type: dict
+      contains:
+        enabled:
+          description: Whether DRS is on.
+          type: bool
+        factor:
+          description: What DRS balances - V(cpu), V(memory) or V(cpu_and_memory).
+          type: str
+        level:
+          description: V(manual) or V(automatic) (null when DRS was never set).
+          type: str
+        threshold:
+          description: Migration threshold, 1 (conservative) to 5 (aggressive).
+          type: int
+    ha:
+      description: High availability.
+      type: dict
+      contains:
+        admission_control:
+          description: HA admission control.
+          type: dict
+          contains:
+            cpu_reservation_percent:
+              description: CPU kept free for failover, in percent (0-50).
+              type: int
+            enabled:
+              description: Whether admission control is on.
+              type: bool
+            host_failures:
+              description: Host failures tolerated (1 to the number of hosts).
+              type: int
+            memory_reservation_percent:
+              description: Memory kept free for failover, in percent (0-50).
+              type: int
+            policy:
+              description: V(reserve_resources), V(tolerate_host_failures) or V(failover_hosts).
+              type: str
+        enabled:
+          description: Whether HA is on.
+          type: bool
+        host_failure_policy:
+          description: What HA does when a host fails - V(ha) (restart its VMs elsewhere) or V(none).
+          type: str
+    memory_overcommit:
+      description: Whether memory overcommitment is on (VRM C(isMemOvercommit)).
+      type: bool
+    memory_total_mb:
+      description: Memory of the cluster's hosts in MB.
+      type: int
+    name:
+      description: Name of the cluster.
+      type: str
+    urn:
+      description: URN of the cluster.
+      type: str
+  sample:
+    - cpu_total_mhz: 249600
+      description: Production workloads
+      dpm:
+        enabled: false
+        level: null
+        threshold: 3
+      drs:
+        enabled: true
+        factor: cpu_and_memory
+        level: automatic
+        threshold: 3
+      ha:
+        admission_control:
+          cpu_reservation_percent: 0
+          enabled: false
+          host_failures: 1
+          memory_reservation_percent: 0
+          policy: reserve_resources
+        enabled: true
+        host_failure_policy: ha
+      memory_overcommit: false
+      memory_total_mb: 786432
+      name: cluster-prod
+      urn: urn:sites:4D6B0918:clusters:1
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule

@@ -55,7 +55,12 @@ options:
         type: str
         required: true
   storage_unit:
-    description: Storage unit (name or URN), for O(type=storage_unit).
+    description:
+      - Storage unit (name or URN), for O(type=storage_unit). The units of the site and their names are listed by
+        VRM's C(GET <site>/storageunits/querybypage?deviceType=0) (M(fusioncompute.core.fc_resource) can send it);
+        M(fusioncompute.core.fc_datastore_info) returns the unit of each existing datastore as C(storage_unit).
+      - A unit no host of the site has fails, listing the site's units, before anything is sent; a unit that only
+        the first of O(hosts) does not see yet is looked for again after a rescan of that host's storage.
     type: str
   hosts:
     description: Hosts (names, IPs or URNs) the datastore is associated with. Required to create it.
@@ -99,13 +104,81 @@ EXAMPLES = r"""
 
 RETURN = r"""
 datastore:
-  description: The datastore (name, urn, type, hosts, capacity_gb, used_gb, provisioned_gb, free_gb, status).
+  description: The datastore after the change (in check mode, what it would be), with the fields of
+    M(fusioncompute.core.fc_datastore_info).
   returned: always
   type: dict
+  contains:
+    capacity_gb:
+      description: Capacity in GB.
+      type: int
+    description:
+      description: Description.
+      type: str
+    free_gb:
+      description: Free space in GB.
+      type: int
+    hosts:
+      description: Names of the hosts the datastore is associated with.
+      type: list
+      elements: str
+    name:
+      description: Name of the datastore.
+      type: str
+    provisioned_gb:
+      description: Space promised to volumes in GB (thin volumes count in full).
+      type: int
+    status:
+      description: VRM status (V(NORMAL), V(ABNORMAL), ...).
+      type: str
+    storage_unit:
+      description: Name of the storage unit the datastore is built on (what M(fusioncompute.core.fc_datastore) takes
+        as O(fusioncompute.core.fc_datastore#module:storage_unit)).
+      type: str
+    type:
+      description: VRM storage type (V(LUNPOME), V(LUN), V(NAS), V(LOCAL), V(advanceSan), ...).
+      type: str
+    urn:
+      description: URN of the datastore.
+      type: str
+    used_gb:
+      description: Used space in GB (capacity minus free space).
+      type: int
+  sample:
+    capacity_gb: 4096
+    description: ''
+    free_gb: 4096
+    hosts:
+    - cna-prod-01
+    - cna-prod-02
+    - cna-prod-03
+    name: datastore-prod
+    provisioned_gb: 0
+    status: NORMAL
+    storage_unit: LUN-prod-01
+    type: LUNPOME
+    urn: urn:sites:4D6B0918:datastores:1
+    used_gb: 0
 over_threshold:
   description: Whether the used space exceeds O(warning_threshold_percent).
   returned: when warning_threshold_percent is set
   type: bool
+  sample: false
+race:
+  description:
+    - Another run created an object of the same name at the same time, and this run's was not the oldest;
+      this run removed the one it had made and used the oldest (docs/races.md in the collection).
+  returned: when this run lost a create race
+  type: dict
+  sample: {"kept": "urn:sites:4D6B0918:datastores:4", "removed": ["urn:sites:4D6B0918:datastores:5"]}
+  contains:
+    kept:
+      description: URN of the oldest object, the one that stays and that this result describes.
+      type: str
+    removed:
+      description: URN of the object this run made and removed.
+      type: list
+      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -211,27 +284,39 @@ class Datastore(Resource):
                 return r
         return None
 
-    def _unit_for(self, host_urn, rescan=True):
+    def _check_unit_exists(self):
+        """A storage unit that no host of the site has fails before any rescan, with the names there are."""
+        ref = self.params["storage_unit"]
+        units = self.client.list_all(self.fc.site_uri + "/storageunits/querybypage", "storageUnits",
+                                     {"deviceType": "0", "useState": "all"})
+        if not any(ref in (u.get("urn"), u.get("name")) for u in units):
+            raise FcError("Storage unit %s not found in the site; its storage units are: %s." % (
+                ref, ", ".join(sorted(u.get("name", "") for u in units)) or "none"))
+
+    def _unit_for(self, host, rescan=True):
         p = self.params
         units = (self.client.get(self.fc.site_uri + "/storageunits", params={
-            "hostUrn": host_urn, "useState": "all", "deviceType": "0"}) or {}).get("storageUnits", [])
+            "hostUrn": host["urn"], "useState": "all", "deviceType": "0"}) or {}).get("storageUnits", [])
         wanted = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"]) if p["type"] == "nfs" else p["storage_unit"]
         if rescan and not any(wanted in (u.get("name"), u.get("urn")) for u in units):
+            if p["type"] == "storage_unit":
+                self._check_unit_exists()
             # the host may not have scanned its storage since the export or LUN appeared
-            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host_urn},
+            self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": host["urn"]},
                          changes=False)
-            return self._unit_for(host_urn, rescan=False)
+            return self._unit_for(host, rescan=False)
         if p["type"] == "nfs":
             name = "%s:%s" % (p["nfs"]["server"], p["nfs"]["path"])
             unit = exact(units, name, "storage units")
             if unit is None:
                 raise FcError("Host %s does not see the NFS export %s after connecting to the server; check the "
-                              "export and its access rules." % (host_urn, name))
+                              "export and its access rules." % (host["name"], name))
             return unit
         ref = p["storage_unit"]
         unit = next((u for u in units if ref in (u.get("urn"), u.get("name"))), None)
         if unit is None:
-            raise FcError("Host %s does not see the storage unit %s." % (host_urn, ref))
+            raise FcError("Host %s does not see the storage unit %s, even after a rescan of its storage." % (
+                host["name"], ref))
         return unit
 
     def _associate(self, host, unit_urn):
@@ -272,7 +357,7 @@ class Datastore(Resource):
                                               "POST", uri + "/action/connect", body={"hostUrn": h["urn"]})))
 
         def create():
-            unit = self._unit_for(hosts[0]["urn"])
+            unit = self._unit_for(hosts[0])
             body = {"hostUrn": hosts[0]["urn"], "storageUnitUrn": unit["urn"], "name": p["name"], "useType": 1}
             if p["description"] is not None:
                 body["description"] = p["description"]

@@ -46,6 +46,57 @@ datastores:
   returned: always
   type: list
   elements: dict
+  contains:
+    capacity_gb:
+      description: Capacity in GB.
+      type: int
+    description:
+      description: Description.
+      type: str
+    free_gb:
+      description: Free space in GB.
+      type: int
+    hosts:
+      description: Names of the hosts the datastore is associated with.
+      type: list
+      elements: str
+    name:
+      description: Name of the datastore.
+      type: str
+    provisioned_gb:
+      description: Space promised to volumes in GB (thin volumes count in full).
+      type: int
+    status:
+      description: VRM status (V(NORMAL), V(ABNORMAL), ...).
+      type: str
+    storage_unit:
+      description: Name of the storage unit the datastore is built on (what M(fusioncompute.core.fc_datastore) takes as
+        O(fusioncompute.core.fc_datastore#module:storage_unit)).
+      type: str
+    type:
+      description: VRM storage type (V(LUNPOME), V(LUN), V(NAS), V(LOCAL), V(advanceSan), ...).
+      type: str
+    urn:
+      description: URN of the datastore.
+      type: str
+    used_gb:
+      description: Used space in GB (capacity minus free space).
+      type: int
+  sample:
+    - capacity_gb: 4096
+      description: ''
+      free_gb: 4096
+      hosts:
+      - cna-prod-01
+      - cna-prod-02
+      - cna-prod-03
+      name: datastore-prod
+      provisioned_gb: 0
+      status: NORMAL
+      storage_unit: LUN-prod-01
+      type: LUNPOME
+      urn: urn:sites:4D6B0918:datastores:1
+      used_gb: 0
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup

@@ -104,9 +104,83 @@ EXAMPLES = r"""
 
 RETURN = r"""
 dvs:
-  description: The DVS (name, urn, type, mtu, igmp_snooping, uplinks, vlan_pools, portgroup_count).
+  description: The DVS after the change (in check mode, what it would be), with the fields of M(fusioncompute.core.fc_dvs_info).
   returned: always
   type: dict
+  contains:
+    description:
+      description: Description.
+      type: str
+    igmp_snooping:
+      description: Whether IGMP snooping is on.
+      type: bool
+    io_control:
+      description: Network I/O control - V(shares) or V(reservation).
+      type: str
+    mtu:
+      description: MTU - 1500 or 9000.
+      type: int
+    name:
+      description: Name of the DVS.
+      type: str
+    portgroup_count:
+      description: Number of its port groups.
+      type: int
+    type:
+      description: Switching mode - V(vswitch), V(sriov) or V(user_mode).
+      type: str
+    uplinks:
+      description: Host uplink ports of the switch, by host name.
+      type: list
+      elements: dict
+      contains:
+        host:
+          description: Name of the host.
+          type: str
+        host_urn:
+          description: URN of the host.
+          type: str
+        port:
+          description: Name of the uplink port on the host.
+          type: str
+        port_urn:
+          description: URN of the uplink port.
+          type: str
+    urn:
+      description: URN of the DVS.
+      type: str
+    vlan_pools:
+      description: VLAN pools of its uplinks.
+      type: list
+      elements: dict
+      contains:
+        end:
+          description: Last VLAN.
+          type: int
+        start:
+          description: First VLAN.
+          type: int
+  sample:
+    description: Production DVS
+    igmp_snooping: false
+    io_control: shares
+    mtu: 1500
+    name: dvs-prod
+    portgroup_count: 3
+    type: vswitch
+    uplinks:
+    - host: cna-dev-01
+      host_urn: urn:sites:4D6B0918:hosts:4
+      port: eth2
+      port_urn: urn:sites:4D6B0918:hosts:4:uplinkports:15
+    - host: cna-dev-02
+      host_urn: urn:sites:4D6B0918:hosts:5
+      port: eth2
+      port_urn: urn:sites:4D6B0918:hosts:5:uplinkports:19
+    urn: urn:sites:4D6B0918:dvswitchs:1
+    vlan_pools:
+    - end: 4094
+      start: 1
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -218,6 +292,11 @@ class Dvs(Resource):
         return [Step("create DVS %s" % p["name"], lambda: self.fc.call("POST", self.fc.site_uri + "/dvswitchs",
                                                                        body=body))]
 
+    def _step(self, what, method, path, body):
+        """A Step sending ``body``: each step gets its own body (a closure over a variable that a later step
+        reassigns would send that later body)."""
+        return Step(what, lambda: self.fc.call(method, path, body=body))
+
     def plan_update(self, obj, current, changes):
         steps = []
         uri = obj["uri"]
@@ -227,26 +306,28 @@ class Dvs(Resource):
             if k in changes:
                 put[f] = conv[changes[k]] if conv else changes[k]
         if put:
-            steps.append(Step("update DVS %s: %s" % (obj["name"], ", ".join(sorted(put))),
-                              lambda: self.fc.call("PUT", uri, body=put)))
+            steps.append(self._step("update DVS %s: %s" % (obj["name"], ", ".join(sorted(put))), "PUT", uri, put))
         if "uplinks" in changes:
             have = {(u["host"], u["port"]): u for u in dvs_view(obj)["uplinks"]}
             want = {(u["host"], u["port"]) for u in changes["uplinks"]}
             add = [(h, x) for h, x in self._targets if (h["name"], x["name"]) not in have]
             if add:
-                body = {"hostPortSet": [{"hostUrn": h["urn"], "portUrn": x["urn"]} for h, x in add]}
-                steps.append(Step("add uplinks %s" % ", ".join("%s/%s" % (h["name"], x["name"]) for h, x in add),
-                                  lambda: self.fc.call("POST", uri + "/action/addhost", body=body)))
+                steps.append(self._step(
+                    "add uplinks %s" % ", ".join("%s/%s" % (h["name"], x["name"]) for h, x in add),
+                    "POST", uri + "/action/addhost",
+                    {"hostPortSet": [{"hostUrn": h["urn"], "portUrn": x["urn"]} for h, x in add]}))
             remove = [u for k, u in sorted(have.items()) if k not in want]
             if remove:
-                body = {"hostPortSet": [{"hostUrn": u["host_urn"], "portUrn": u["port_urn"]} for u in remove]}
-                steps.append(Step("remove uplinks %s" % ", ".join("%s/%s" % (u["host"], u["port"]) for u in remove),
-                                  lambda: self.fc.call("POST", uri + "/action/delhost", body=body)))
+                steps.append(self._step(
+                    "remove uplinks %s" % ", ".join("%s/%s" % (u["host"], u["port"]) for u in remove),
+                    "POST", uri + "/action/delhost",
+                    {"hostPortSet": [{"hostUrn": u["host_urn"], "portUrn": u["port_urn"]} for u in remove]}))
         if "vlan_pools" in changes:
             missing = [v for v in changes["vlan_pools"] if v not in current["vlan_pools"]]
-            body = {"vlanPoolSet": [{"startVlanId": v["start"], "endVlanId": v["end"]} for v in missing]}
-            steps.append(Step("add VLAN pools %s" % ", ".join("%d-%d" % (v["start"], v["end"]) for v in missing),
-                              lambda: self.fc.call("POST", uri + "/action/addvlanpool", body=body)))
+            steps.append(self._step(
+                "add VLAN pools %s" % ", ".join("%d-%d" % (v["start"], v["end"]) for v in missing),
+                "POST", uri + "/action/addvlanpool",
+                {"vlanPoolSet": [{"startVlanId": v["start"], "endVlanId": v["end"]} for v in missing]}))
         return steps
 
     def plan_delete(self, obj):

@@ -91,9 +91,87 @@ EXAMPLES = r"""
 
 RETURN = r"""
 host:
-  description: The host (name, urn, ip, cluster, status, maintenance, cpu and memory capacity and use, vm_count).
+  description: The host after the change (in check mode, what it would be; empty after O(state=absent)).
   returned: always
   type: dict
+  contains:
+    name:
+      description: Name of the host.
+      type: str
+    urn:
+      description: URN of the host.
+      type: str
+    ip:
+      description: Management IP address.
+      type: str
+    cluster:
+      description: Name of its cluster (null outside any cluster).
+      type: str
+    cluster_urn:
+      description: URN of its cluster.
+      type: str
+    description:
+      description: Description.
+      type: str
+    status:
+      description: VRM status (V(normal), V(poweroff), V(fault), V(booting), ...).
+      type: str
+    maintenance:
+      description: Whether the host is in maintenance mode.
+      type: bool
+    power_state:
+      description: V(powered-on) or V(powered-off).
+      type: str
+    bmc_ip:
+      description: BMC address (null when none is set).
+      type: str
+    bmc_username:
+      description: BMC user.
+      type: str
+    cpu_cores:
+      description: Physical CPU cores.
+      type: int
+    cpu_mhz:
+      description: Clock of one core in MHz.
+      type: int
+    memory_mb:
+      description: Physical memory in MB.
+      type: int
+    cpu_total_mhz:
+      description: CPU capacity for VMs in MHz.
+      type: int
+    cpu_allocated_mhz:
+      description: CPU reserved by VMs in MHz.
+      type: int
+    memory_total_mb:
+      description: Memory for VMs in MB.
+      type: int
+    memory_allocated_mb:
+      description: Memory reserved by VMs in MB.
+      type: int
+    vm_count:
+      description: VMs on the host.
+      type: int
+  sample:
+    name: cna-prod-01
+    urn: urn:sites:4D6B0918:hosts:1
+    ip: 198.51.100.11
+    cluster: cluster-prod
+    cluster_urn: urn:sites:4D6B0918:clusters:1
+    description: ""
+    status: normal
+    maintenance: false
+    power_state: powered-on
+    bmc_ip: 198.51.100.111
+    bmc_username: root
+    cpu_cores: 32
+    cpu_mhz: 2600
+    memory_mb: 262144
+    cpu_total_mhz: 83200
+    cpu_allocated_mhz: 0
+    memory_total_mb: 262144
+    memory_allocated_mb: 0
+    vm_count: 0
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -123,7 +201,7 @@ tasks:
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
@@ -211,6 +289,8 @@ class Host(Resource):
                               lambda: self.fc.call("PUT", uri, body=put)))
         if changes.get("power_state") == "powered-on":
             steps.append(Step("power on %s" % obj["name"], lambda: self.fc.call("POST", uri + "/action/poweron")))
+        if changes.get("maintenance") and p["maintenance_evacuate"]:
+            self._check_evacuable(obj)
         if "maintenance" in changes:
             steps.append(Step("%s maintenance mode" % ("enter" if changes["maintenance"] else "exit"),
                               lambda: self._maintenance(obj, changes["maintenance"])))
@@ -219,6 +299,15 @@ class Host(Resource):
                               lambda: self.fc.call("POST", uri + "/action/poweroff", body={"mode": "safe"})))
         return steps
 
+    def _check_evacuable(self, obj):
+        """Running VMs bound to the host cannot leave it: fail naming them before maintenance mode is entered."""
+        vms = self.client.list_all(self.fc.site_uri + "/vms", "vms", {"scope": obj["urn"], "detail": 1})
+        bound = sorted(v["name"] for v in vms if v.get("isBindingHost") and v.get("status") in ("running", "pause"))
+        if bound:
+            raise FcError("Host %s cannot be evacuated: these running VMs are bound to it: %s. Stop them or unbind "
+                          "them from the host first, or set maintenance_evacuate=false."
+                          % (obj["name"], ", ".join(bound)))
+
     def _maintenance(self, obj, on):
         uri = obj["uri"]
         if not on:
@@ -226,7 +315,13 @@ class Host(Resource):
             return
         self.fc.call("POST", uri + "/action/enterMaintenanceMode")
         if self.params["maintenance_evacuate"]:
-            self.fc.call("POST", uri + "/action/MigrateAllVms")
+            try:
+                self.fc.call("POST", uri + "/action/MigrateAllVms")
+            except FcApiError as exc:
+                # leave the host as it was, and say why its VMs could not move
+                self.fc.call("POST", uri + "/action/exitMaintenanceMode")
+                raise FcError("The VMs of host %s could not be migrated away (VRM error %s: %s); the host was taken "
+                              "out of maintenance mode again." % (obj["name"], exc.code, exc.description or exc))
 
     def plan_delete(self, obj):
         params = {"isForce": 1} if self.params["force"] else None

@@ -86,7 +86,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 assignments:
-  description: An address for every VM of O(vms) (the one it has, or a free one).
+  description: An address for every VM of O(vms) (the one it has, or a free one), keyed by the VM's name.
   returned: always
   type: dict
   sample: {web-01: 192.0.2.11, web-02: 192.0.2.12}

@@ -56,7 +56,11 @@ options:
     description: VLANs of a trunk port group, as V(10-20,30) or a list (V([10, "20-25"])).
     type: raw
   tx:
-    description: Outbound shaping. Values in Mbit/s (an integer, or V(100M), V(1G)); burst in Mbit.
+    description:
+      - Outbound shaping, in whole Mbit/s (burst in Mbit), 0 to 100000.
+      - A value is a number of Mbit/s (V(100)) or a number with a unit and no space, V(M), V(G) or V(T) with an
+        optional V(bit/s) or V(bps) (V(100M), V(1G), V(1.5Gbit/s)). Anything else fails before a request is
+        sent, as does a value that is not a whole number of Mbit/s (V(10k), V(0.5M)).
     type: dict
     suboptions:
       average:
@@ -128,15 +132,90 @@ EXAMPLES = r"""
 
 RETURN = r"""
 portgroup:
-  description: >-
-    The port group (name, urn, dvs, port_type, vlan_id, vlan_range, tx, rx, priority, ip_mac_binding,
-    dhcp_isolation, nic_count).
+  description: The port group after the change (in check mode, what it would be), with the fields of
+    M(fusioncompute.core.fc_portgroup_info).
   returned: always
   type: dict
-  sample: {name: web-vlan300, urn: "urn:sites:4D6B0918:dvswitchs:1:portgroups:4", dvs: dvs-prod, port_type: access,
-           vlan_id: 300, vlan_range: null, tx: {average: 1000, peak: 1000, burst: 1000},
-           rx: {average: 0, peak: 0, burst: 0}, priority: null, ip_mac_binding: false, dhcp_isolation: false,
-           nic_count: 0}
+  contains:
+    description:
+      description: Description.
+      type: str
+    dhcp_isolation:
+      description: Whether DHCP answers sent by VMs of the port group are dropped (VRM C(isDhcpIsolation)).
+      type: bool
+    dvs:
+      description: Name of its DVS.
+      type: str
+    ip_mac_binding:
+      description: Whether each VM's IP address is bound to its NIC's MAC (anti-spoofing, VRM C(isIpMacBind)).
+      type: bool
+    name:
+      description: Name of the port group.
+      type: str
+    nic_count:
+      description: VM NICs on the port group.
+      type: int
+    port_type:
+      description: V(access) (one VLAN) or V(trunk) (a VLAN range).
+      type: str
+    priority:
+      description: Traffic priority (null when not set).
+      type: int
+    rx:
+      description: Inbound shaping, as C(tx).
+      type: dict
+      contains:
+        average:
+          description: Average rate.
+          type: int
+        burst:
+          description: Burst size.
+          type: int
+        peak:
+          description: Peak rate.
+          type: int
+    tx:
+      description: Outbound shaping, Mbit/s (burst in Mbit); 0 = not limited.
+      type: dict
+      contains:
+        average:
+          description: Average rate.
+          type: int
+        burst:
+          description: Burst size.
+          type: int
+        peak:
+          description: Peak rate.
+          type: int
+    urn:
+      description: URN of the port group.
+      type: str
+    vlan_id:
+      description: VLAN of an access port group (0 = untagged).
+      type: int
+    vlan_range:
+      description: VLANs of a trunk, like C(100-110,200) (null for an access port group).
+      type: str
+  sample:
+    description: ''
+    dhcp_isolation: false
+    dvs: dvs-prod
+    ip_mac_binding: false
+    name: VM-Network
+    nic_count: 3
+    port_type: access
+    priority: null
+    rx:
+      average: 0
+      burst: 0
+      peak: 0
+    tx:
+      average: 0
+      burst: 0
+      peak: 0
+    urn: urn:sites:4D6B0918:dvswitchs:1:portgroups:1
+    vlan_id: 0
+    vlan_range: null
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -190,8 +269,8 @@ class PortGroup(Resource):
         if p["priority"] is not None and not 2 <= p["priority"] <= 7:
             raise FcError("priority must be between 2 and 7.")
         self._ranges = vlan_ranges(p["vlan_range"]) if p["vlan_range"] is not None else None
-        self._tx = shaping(p["tx"])
-        self._rx = shaping(p["rx"])
+        self._tx = shaping(p["tx"], "tx")
+        self._rx = shaping(p["rx"], "rx")
         if p["priority"] and not (self._tx and self._tx["average"]):
             raise FcError("priority needs tx.average.")
         if p["ip_mac_binding"] and self._ptype == "trunk":

@@ -142,10 +142,19 @@ object:
   description: The object after the change (as the VRM returns it), or what it would be in check mode.
   returned: state is present
   type: dict
+  sample:
+    urn: urn:sites:4D6B0918:clusters:1
+    uri: /service/sites/4D6B0918/clusters/1
+    name: cluster-prod
+    description: Production workloads
+    isEnableHa: true
+    isEnableDrs: true
+    isMemOvercommit: false
 urn:
   description: URN of the object.
   returned: when an object was found or created
   type: str
+  sample: urn:sites:4D6B0918:clusters:1
 response:
   description: The VRM's answer to the last write (or to the raw request).
   returned: when a request was sent
@@ -178,6 +187,7 @@ tasks:
       type: float
 """
 
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_race
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, is_not_found
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, same
@@ -263,7 +273,6 @@ def run(fc):
     p = fc.params
     _check_inputs(p)
     state = p["state"]
-    body = p["body"] or {}
     follow = p["follow_up_tasks"]
     if state == "request":
         path = _abs(fc, p["path"])
@@ -290,6 +299,21 @@ def run(fc):
         if not fc.check_mode:
             result["response"] = fc.call("DELETE", obj["uri"], params=p["params"], follow_up=follow)
         return result
+    if obj is None and p["name"] and p["path"] and not fc.check_mode:
+        # runs of this controller creating the same name take turns: the second finds the first's object
+        lock = fc_race.hold(fc, p["path"], p["name"])
+        try:
+            return _present(fc, _find(fc))
+        finally:
+            lock.release()
+    return _present(fc, obj)
+
+
+def _present(fc, obj):
+    """state=present: create ``obj`` when it is None, else update what differs."""
+    p = fc.params
+    body = p["body"] or {}
+    follow = p["follow_up_tasks"]
     exclude = set(p["compare_exclude"])
     if obj is None:
         if not p["path"]:

@@ -64,6 +64,7 @@ validity:
   description: Token validity in milliseconds, as the VRM reports it.
   returned: state is present and not in check mode
   type: int
+  sample: 1800000
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError

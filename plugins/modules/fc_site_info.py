@@ -43,12 +43,68 @@ sites:
   returned: always
   type: list
   elements: dict
+  contains:
+    description:
+      description: Description.
+      type: str
+    ip:
+      description: Address of the site's VRM.
+      type: str
+    is_dc:
+      description: Whether the site is a data center site.
+      type: bool
+    is_self:
+      description: Whether it is the site of the VRM answering.
+      type: bool
+    mgnt_network_type:
+      description: Management network, V(ipv4) or V(ipv6).
+      type: str
+    name:
+      description: Name of the site.
+      type: str
+    ntp_bridge_ip:
+      description: NTP bridge address (empty when none).
+      type: str
+    ntp_cycle:
+      description: NTP synchronisation cycle in seconds.
+      type: int
+    ntp_ip:
+      description: First NTP server (empty when none).
+      type: str
+    ntp_ip2:
+      description: Second NTP server.
+      type: str
+    ntp_ip3:
+      description: Third NTP server.
+      type: str
+    status:
+      description: VRM status of the site (V(normal), ...).
+      type: str
+    time_zone:
+      description: Time zone of the site.
+      type: str
+    uri:
+      description: Path of the site in VRM's API.
+      type: str
+    urn:
+      description: URN of the site.
+      type: str
   sample:
-    - urn: urn:sites:4D6B0918
-      uri: /service/sites/4D6B0918
+    - description: ''
+      ip: 127.0.0.1
+      is_dc: false
+      is_self: true
+      mgnt_network_type: ipv4
       name: site-4d6b0918
+      ntp_bridge_ip: ''
+      ntp_cycle: 64
+      ntp_ip: ''
+      ntp_ip2: ''
+      ntp_ip3: ''
       status: normal
       time_zone: UTC
+      uri: /service/sites/4D6B0918
+      urn: urn:sites:4D6B0918
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_id

@@ -91,11 +91,39 @@ snapshot:
   description: The snapshot (urn, name, description, create_time, status, type).
   returned: state is present
   type: dict
+  sample:
+    core_num: 2
+    create_time: '2026-12-06 20:37:55'
+    description: Before the upgrade
+    including_memory_snapshot: false
+    memory_size: 0
+    name: before-upgrade
+    params: {}
+    snap_provision_size: 409
+    status: ready
+    type: normal
+    uri: /service/sites/4D6B0918/vms/i-00000003/snapshots/1
+    urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:1
+    volsnapshots:
+    - chg_id: ''
+      datastore_urn: urn:sites:4D6B0918:datastores:3
+      sd_uri: ''
+      sd_urn: ''
+      snap_iscsi: ''
+      snap_name_on_dev: snap-4b136572
+      snap_uuid: a9843c79-aed3-49bf-8167-77e7cd78b1c9
+      storage_type: NAS
+      vol_cbt_create_time: ''
+      volume_uri: /service/sites/4D6B0918/volumes/3
+      volume_urn: urn:sites:4D6B0918:volumes:3
+    volume_size_sum: 40960
 removed:
   description: URNs of deleted snapshots.
   returned: state is absent
   type: list
   elements: str
+  sample:
+  - urn:sites:4D6B0918:vms:i-00000003:snapshots:1
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -124,7 +152,7 @@ tasks:
       type: float
 """
 
-from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup, fc_race
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import AmbiguousName, is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
@@ -203,7 +231,16 @@ def run(fc):
     if fc.check_mode:
         result["snapshot"] = {"name": p["name"], "description": p["description"] or ""}
         return result
-    answer = fc.call("POST", vm["uri"] + "/snapshots", body=body)
+    # runs of this controller snapshotting the same VM with the same name take turns: the second finds the first's
+    lock = fc_race.hold(fc, "snapshot of %s" % vm["urn"], p["name"])
+    try:
+        taken = not p["allow_duplicate_names"] and any(
+            s["name"] == p["name"] for s in flatten(fc.client.get(vm["uri"] + "/snapshots") or {}))
+        answer = None if taken else fc.call("POST", vm["uri"] + "/snapshots", body=body)
+    finally:
+        lock.release()
+    if taken:
+        return run(fc)       # made meanwhile by another run: converge to it
     uri = answer.get("uri") or urn_to_uri(answer["urn"])
     result["snapshot"] = snake_keys(fc.client.get(uri))
     return result

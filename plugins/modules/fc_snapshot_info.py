@@ -56,20 +56,120 @@ vm_urn:
   description: URN of the VM the snapshots belong to.
   returned: always
   type: str
+  sample: urn:sites:4D6B0918:vms:i-00000003
 tree:
   description: Root snapshots with their child_snapshots, snake_case.
   returned: always
   type: list
   elements: dict
+  contains:
+    child_snapshots:
+      description: Its child snapshots, each with the same keys (and their own C(child_snapshots)).
+      type: list
+      elements: dict
+    create_time:
+      description: When it was taken (VRM's time).
+      type: str
+    description:
+      description: Description.
+      type: str
+    name:
+      description: Name of the snapshot.
+      type: str
+    status:
+      description: VRM status (V(ready), V(creating), ...).
+      type: str
+    type:
+      description: VRM snapshot type (V(normal), V(backup), ...).
+      type: str
+    uri:
+      description: Path of the snapshot in VRM's API.
+      type: str
+    urn:
+      description: URN of the snapshot.
+      type: str
+  sample:
+    - child_snapshots:
+      - child_snapshots: []
+        create_time: '2026-12-06 20:37:58'
+        description: ''
+        name: after-upgrade
+        status: ready
+        type: normal
+        uri: /service/sites/4D6B0918/vms/i-00000003/snapshots/2
+        urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:2
+      create_time: '2026-12-06 20:37:55'
+      description: Before the upgrade
+      name: before-upgrade
+      status: ready
+      type: normal
+      uri: /service/sites/4D6B0918/vms/i-00000003/snapshots/1
+      urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:1
 snapshots:
   description: Every snapshot, with parent_urn, in tree order.
   returned: always
   type: list
   elements: dict
+  contains:
+    create_time:
+      description: When it was taken (VRM's time).
+      type: str
+    description:
+      description: Description.
+      type: str
+    name:
+      description: Name of the snapshot.
+      type: str
+    parent_urn:
+      description: URN of its parent snapshot (null for a root).
+      type: str
+    status:
+      description: VRM status (V(ready), V(creating), ...).
+      type: str
+    type:
+      description: VRM snapshot type (V(normal), V(backup), ...).
+      type: str
+    uri:
+      description: Path of the snapshot in VRM's API.
+      type: str
+    urn:
+      description: URN of the snapshot.
+      type: str
+  sample:
+    - create_time: '2026-12-06 20:37:55'
+      description: Before the upgrade
+      name: before-upgrade
+      parent_urn: null
+      status: ready
+      type: normal
+      uri: /service/sites/4D6B0918/vms/i-00000003/snapshots/1
+      urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:1
+    - create_time: '2026-12-06 20:37:58'
+      description: ''
+      name: after-upgrade
+      parent_urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:1
+      status: ready
+      type: normal
+      uri: /service/sites/4D6B0918/vms/i-00000003/snapshots/2
+      urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:2
 current:
   description: The current snapshot (urn, uri, name), or null.
   returned: always
   type: dict
+  contains:
+    name:
+      description: Name of the snapshot.
+      type: str
+    uri:
+      description: Path of the snapshot in VRM's API.
+      type: str
+    urn:
+      description: URN of the snapshot.
+      type: str
+  sample:
+    name: after-upgrade
+    uri: /service/sites/4D6B0918/vms/i-00000003/snapshots/2
+    urn: urn:sites:4D6B0918:vms:i-00000003:snapshots:2
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup

@@ -63,6 +63,7 @@ snapshot_urn:
   description: URN of the snapshot the VM was reverted to.
   returned: always
   type: str
+  sample: urn:sites:4D6B0918:vms:i-00000003:snapshots:1
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed

@@ -51,7 +51,7 @@ options:
   poll_interval:
     description: Longest pause in seconds between two polls with O(wait).
     type: float
-    default: 2.0
+    default: 5.0
 seealso:
   - module: fusioncompute.core.fc_resource
 """
@@ -84,14 +84,221 @@ tasks:
   returned: always
   type: list
   elements: dict
+  contains:
+    cancelable:
+      description: Whether the task can be cancelled.
+      type: bool
+    cancelled:
+      description: Whether it was cancelled.
+      type: bool
+    cost_time:
+      description: Duration VRM reports, in seconds.
+      type: str
+    entity_name:
+      description: Name of that object.
+      type: str
+    entity_urn:
+      description: URN of the object the task works on.
+      type: str
+    finish_time:
+      description: End (VRM's time; empty while it runs).
+      type: str
+    is_retry:
+      description: Whether it is a retry of another task.
+      type: bool
+    is_rollback:
+      description: Whether it is a rollback.
+      type: bool
+    local_finish_time:
+      description: End, in milliseconds since 1970.
+      type: int
+    local_start_time:
+      description: Start, in milliseconds since 1970.
+      type: int
+    params:
+      description: Parameters VRM records for the task.
+      type: dict
+    progress:
+      description: Progress in percent.
+      type: int
+    reason:
+      description: VRM error code of a failed task (empty otherwise).
+      type: str
+    reason_des:
+      description: VRM's description of that error.
+      type: str
+    relate_task_ids:
+      description: Ids of related (follow-up) tasks.
+      type: list
+      elements: str
+    request_id:
+      description: Id of the request that started it.
+      type: str
+    start_time:
+      description: Start (VRM's time).
+      type: str
+    status:
+      description: V(waiting), V(running), V(success), V(failed) or V(cancelled).
+      type: str
+    task_from:
+      description: Where the task was started from (VRM C(taskFrom)).
+      type: int
+    task_id:
+      description: Id of the task.
+      type: str
+    task_type:
+      description: Task type, as VRM repeats it.
+      type: str
+    type:
+      description: Task type (for example C(CreateVMSnapshotTask)).
+      type: str
+    uri:
+      description: Path of the task in VRM's API.
+      type: str
+    urn:
+      description: URN of the task.
+      type: str
+    user:
+      description: User who started the task.
+      type: str
+  sample:
+    - cancelable: false
+      cancelled: false
+      cost_time: '0'
+      entity_name: web01
+      entity_urn: urn:sites:4D6B0918:vms:i-00000003
+      finish_time: '2026-12-06 20:37:58'
+      is_retry: false
+      is_rollback: false
+      local_finish_time: 1796589478220
+      local_start_time: 1796589478219
+      params: {}
+      progress: 100
+      reason: ''
+      reason_des: ''
+      relate_task_ids: []
+      request_id: 2f910637-115f-4f41-a118-4bc75906954e
+      start_time: '2026-12-06 20:37:58'
+      status: success
+      task_from: 1
+      task_id: '1002'
+      task_type: CreateVMSnapshotTask
+      type: CreateVMSnapshotTask
+      uri: /service/sites/4D6B0918/tasks/1002
+      urn: urn:sites:4D6B0918:tasks:1002
+      user: admin
 task:
   description: The task of O(urn).
   returned: when urn is given
   type: dict
+  contains:
+    cancelable:
+      description: Whether the task can be cancelled.
+      type: bool
+    cancelled:
+      description: Whether it was cancelled.
+      type: bool
+    cost_time:
+      description: Duration VRM reports, in seconds.
+      type: str
+    entity_name:
+      description: Name of that object.
+      type: str
+    entity_urn:
+      description: URN of the object the task works on.
+      type: str
+    finish_time:
+      description: End (VRM's time; empty while it runs).
+      type: str
+    is_retry:
+      description: Whether it is a retry of another task.
+      type: bool
+    is_rollback:
+      description: Whether it is a rollback.
+      type: bool
+    local_finish_time:
+      description: End, in milliseconds since 1970.
+      type: int
+    local_start_time:
+      description: Start, in milliseconds since 1970.
+      type: int
+    params:
+      description: Parameters VRM records for the task.
+      type: dict
+    progress:
+      description: Progress in percent.
+      type: int
+    reason:
+      description: VRM error code of a failed task (empty otherwise).
+      type: str
+    reason_des:
+      description: VRM's description of that error.
+      type: str
+    relate_task_ids:
+      description: Ids of related (follow-up) tasks.
+      type: list
+      elements: str
+    request_id:
+      description: Id of the request that started it.
+      type: str
+    start_time:
+      description: Start (VRM's time).
+      type: str
+    status:
+      description: V(waiting), V(running), V(success), V(failed) or V(cancelled).
+      type: str
+    task_from:
+      description: Where the task was started from (VRM C(taskFrom)).
+      type: int
+    task_id:
+      description: Id of the task.
+      type: str
+    task_type:
+      description: Task type, as VRM repeats it.
+      type: str
+    type:
+      description: Task type (for example C(CreateVMSnapshotTask)).
+      type: str
+    uri:
+      description: Path of the task in VRM's API.
+      type: str
+    urn:
+      description: URN of the task.
+      type: str
+    user:
+      description: User who started the task.
+      type: str
+  sample:
+    cancelable: false
+    cancelled: false
+    cost_time: '0'
+    entity_name: web01
+    entity_urn: urn:sites:4D6B0918:vms:i-00000003
+    finish_time: '2026-12-06 20:37:58'
+    is_retry: false
+    is_rollback: false
+    local_finish_time: 1796589478220
+    local_start_time: 1796589478219
+    params: {}
+    progress: 100
+    reason: ''
+    reason_des: ''
+    relate_task_ids: []
+    request_id: 2f910637-115f-4f41-a118-4bc75906954e
+    start_time: '2026-12-06 20:37:58'
+    status: success
+    task_from: 1
+    task_id: '1002'
+    task_type: CreateVMSnapshotTask
+    type: CreateVMSnapshotTask
+    uri: /service/sites/4D6B0918/tasks/1002
+    urn: urn:sites:4D6B0918:tasks:1002
+    user: admin
 duration:
   description: Seconds waited.
   returned: when wait is true
   type: float
+  sample: 2.4
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
@@ -106,7 +313,7 @@ def main():
         status=dict(type="str", choices=["waiting", "running", "success", "failed", "cancelling"]),
         type=dict(type="str"), limit=dict(type="int", default=100),
         wait=dict(type="bool", default=False), follow_up=dict(type="bool", default=False),
-        timeout=dict(type="int", default=600), poll_interval=dict(type="float", default=2.0),
+        timeout=dict(type="int", default=600), poll_interval=dict(type="float", default=5.0),
     ), wait=False)
     fc.run(lambda: run(fc))
 

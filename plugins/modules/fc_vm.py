@@ -150,14 +150,22 @@ options:
         description: Reserved MB (0 = none, at most O(memory.size_mb)).
         type: int
       limit:
-        description: Upper limit in MB (VRM keeps it equal to the size).
+        description:
+          - Upper limit in MB. VRM keeps it equal to O(memory.size_mb) (it refuses any other value), on creation
+            and on every change of the size; another value fails before anything is sent.
         type: int
       weight:
         description: Shares (1-83886080; VRM defaults to 10 per MB).
         type: int
   disks:
     description:
-      - Disks in slot order; entry N is the disk in slot N (the first is the system disk).
+      - Disks in slot order; entry N stays the disk listed as entry N, whatever its bus (the first is the system
+        disk).
+      - VRM numbers slots per bus (virtio 1-25, scsi 1-60, ide 1-3). The module lists a VM's disks by slot
+        number, and on the same number virtio before scsi before ide. A disk it adds, at creation or later, takes
+        the number after the highest one in use (after the source's disks for a deployment or clone), so it comes
+        last; an ide disk therefore fits only among the first three. A deployed or cloned VM's first entries are
+        the source's disks, in their slots and on their buses.
       - A missing disk is created and attached; a larger O(disks[].size_gb) grows the disk (online or
         offline); a smaller one fails (disks never shrink). Datastore and provisioning of an existing disk are
         not changed (use M(fusioncompute.core.fc_vm_migrate)); the module warns when they differ.
@@ -380,24 +388,134 @@ EXAMPLES = r"""
 
 RETURN = r"""
 vm:
-  description: The VM after the change (in check mode, what it would be), snake_case.
+  description: The VM after the change (in check mode, what it would be; for a VM to be created, what the options
+    ask for), snake_case.
   returned: always
   type: dict
   contains:
     urn:
       description: URN of the VM.
       type: str
-    power_state:
-      description: powered-on, powered-off, suspended or paused.
+    uuid:
+      description: UUID of the VM.
       type: str
-    nics:
-      description: NICs with port group, MAC, guest addresses and security group (C(security_group), null when none).
+    name:
+      description: Name of the VM.
+      type: str
+    description:
+      description: Description.
+      type: str
+    status:
+      description: VRM status (V(running), V(stopped), V(hibernated), V(pause), V(migrating), ...).
+      type: str
+    power_state:
+      description: V(powered-on), V(powered-off), V(suspended) or V(paused).
+      type: str
+    is_template:
+      description: Whether it is a template.
+      type: bool
+    cluster:
+      description: Name of its cluster.
+      type: str
+    cluster_urn:
+      description: URN of its cluster.
+      type: str
+    host:
+      description: Name of the host it runs on (null when it runs nowhere).
+      type: str
+    host_urn:
+      description: URN of that host.
+      type: str
+    cpu:
+      description: vCPUs and their QoS, in the option names of M(fusioncompute.core.fc_vm); their fields as
+        M(fusioncompute.core.fc_vm_info)
+        documents them.
+      type: dict
+    memory:
+      description: Memory and its QoS; their fields as M(fusioncompute.core.fc_vm_info) documents them.
+      type: dict
+    disks:
+      description: Disks in the order of M(fusioncompute.core.fc_vm)'s O(fusioncompute.core.fc_vm#module:disks);
+        their fields as M(fusioncompute.core.fc_vm_info) documents them.
       type: list
       elements: dict
+    nics:
+      description: NICs in slot order, without C(bandwidth), with their security group (C(security_group), null
+        when none); their other fields as M(fusioncompute.core.fc_vm_info) documents them.
+      type: list
+      elements: dict
+    os:
+      description: Guest OS; their fields as M(fusioncompute.core.fc_vm_info) documents them.
+      type: dict
+    tools_running:
+      description: Whether VM Tools run in the guest.
+      type: bool
+  sample:
+    urn: urn:sites:4D6B0918:vms:i-00000001
+    uuid: ef7aa5e4-2c23-486f-a98e-5c24a95e46f7
+    name: tpl-centos7
+    description: ''
+    status: stopped
+    power_state: powered-off
+    is_template: true
+    cluster: cluster-prod
+    cluster_urn: urn:sites:4D6B0918:clusters:1
+    host: null
+    host_urn: null
+    cpu:
+      count: 2
+      cores_per_socket: 1
+      reservation: 0
+      limit: 0
+      weight: 1000
+      hotplug: true
+    memory:
+      size_mb: 4096
+      reservation: 0
+      limit: 4096
+      weight: 40960
+      hotplug: true
+    disks:
+    - size_gb: 40
+      datastore: nfs-images
+      datastore_urn: urn:sites:4D6B0918:datastores:3
+      thin: true
+      bus: virtio
+      slot: 1
+      volume_urn: urn:sites:4D6B0918:volumes:1
+    nics:
+    - portgroup: VM-Network
+      portgroup_urn: urn:sites:4D6B0918:dvswitchs:1:portgroups:1
+      mac: 28:6e:d4:00:00:01
+      name: Network Adapter 0
+      slot: 0
+      urn: urn:sites:4D6B0918:vms:i-00000001:nics:0
+      ips: []
+    os:
+      type: Linux
+      version: 10115
+      hostname: null
+    tools_running: false
 ip_address:
   description: The guest address chosen by O(wait_for_ip).
   returned: when wait_for_ip is true
   type: str
+  sample: 10.100.0.3
+race:
+  description:
+    - Another run created an object of the same name at the same time, and this run's was not the oldest;
+      this run removed the one it had made and used the oldest (docs/races.md in the collection).
+  returned: when this run lost a create race
+  type: dict
+  sample: {"kept": "urn:sites:4D6B0918:vms:i-00000004", "removed": ["urn:sites:4D6B0918:vms:i-00000005"]}
+  contains:
+    kept:
+      description: URN of the oldest object, the one that stays and that this result describes.
+      type: str
+    removed:
+      description: URN of the object this run made and removed.
+      type: list
+      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -431,13 +549,14 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks import (
-    CPU_KEYS, GENERIC_OS, MEM_KEYS, RANGES, check_customization, check_image_url, check_nic, netmask)
+    CPU_KEYS, MEM_KEYS, RANGES, check_customization, check_image_url, check_memory_limit, check_nic)
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_create import VmCreate
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
-    BUSES, check_disk_size, parse_networks, vm_view, wait_for_ip)
+    check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 
-class Vm(VmDevices, Resource):
+class Vm(VmCreate, VmDevices, Resource):
     kind = "vm"
 
     def validate(self):
@@ -457,6 +576,7 @@ class Vm(VmDevices, Resource):
         if cpu.get("count") and cpu.get("cores_per_socket") and cpu["count"] % cpu["cores_per_socket"]:
             raise FcError("cpu.cores_per_socket (%s) must divide cpu.count (%s)." % (
                 cpu["cores_per_socket"], cpu["count"]))
+        check_memory_limit(mem, mem.get("size_mb"))
         if mem.get("size_mb") and (mem.get("reservation") or 0) > mem["size_mb"]:
             raise FcError("memory.reservation (%d MB) cannot exceed memory.size_mb (%d MB)."
                           % (mem["reservation"], mem["size_mb"]))
@@ -478,7 +598,11 @@ class Vm(VmDevices, Resource):
             return self.client.get(obj["uri"])
         return self.find() if not self._created_urn else self.client.get(urn_to_uri(self._created_urn))
 
-    _created_urn = None
+    def find_exact(self):
+        return fc_lookup.vm(self.fc, name=self.params["name"])
+
+    def discard(self, obj):
+        self.fc.call("DELETE", obj["uri"], params={"isReserveDisks": 0})   # the disks it made go too
 
     def view(self, obj):
         v = vm_view(obj)
@@ -543,6 +667,8 @@ class Vm(VmDevices, Resource):
                 if k == "name" and not (self.params["urn"] or self.params["uuid"]):
                     continue
                 changes[k] = desired[k]
+        check_memory_limit(desired.get("memory"), (desired.get("memory") or {}).get("size_mb") or
+                           current["memory"]["size_mb"])
         for k in ("cpu", "memory"):
             if desired.get(k):
                 diff = {f: v for f, v in desired[k].items() if current[k].get(f) != v}
@@ -572,153 +698,6 @@ class Vm(VmDevices, Resource):
     @staticmethod
     def _pg_matches(nic, ref):
         return ref in (nic["portgroup"], nic["portgroup_urn"])
-
-    # -- planning ----------------------------------------------------------------------------------
-    def _location(self):
-        p = self.params
-        if p["cna_host"]:
-            h = fc_lookup.host(self.fc, p["cna_host"])
-            return h["urn"], h
-        if p["cluster"]:
-            return fc_lookup.cluster(self.fc, p["cluster"])["urn"], None
-        return None, None
-
-    def _customization(self, os_type):
-        c = self.params["customization"]
-        if not c:
-            return None
-        out = {"osType": os_type or "Linux"}
-        if c.get("hostname"):
-            out["hostname"] = c["hostname"]
-        if c.get("password"):
-            out["password"] = c["password"]
-            out["isUpdateVmPassword"] = True
-        specs = []
-        for i, n in enumerate(c.get("nics") or [], start=1):
-            spec = {"sequenceNum": i}
-            if n.get("ip"):
-                spec.update(ip=n["ip"], netmask=netmask(n.get("netmask")), gateway=n.get("gateway"))
-            if n.get("dns"):
-                spec["setdns"] = n["dns"][0]
-                if len(n["dns"]) > 1:
-                    spec["adddns"] = n["dns"][1]
-            specs.append({k: v for k, v in spec.items() if v is not None})
-        if specs:
-            out["nicSpecification"] = specs
-        return out
-
-    def plan_create(self, desired):
-        p = self.params
-        if not p["name"]:
-            raise FcError("name is required to create a VM.")
-        location, host = self._location()
-        source = None
-        if p["template"]:
-            source = fc_lookup.vm(self.fc, name=None if p["template"].startswith("urn:") else p["template"],
-                                  urn=p["template"] if p["template"].startswith("urn:") else None, templates=None)
-            if source is None:
-                raise FcError("Template %r not found." % p["template"])
-            if not source.get("isTemplate"):
-                raise FcError("%s is a VM, not a template; use clone_from to clone a VM." % p["template"])
-        elif p["clone_from"]:
-            ref = p["clone_from"]
-            source = fc_lookup.vm(self.fc, name=None if ref.startswith("urn:") else ref,
-                                  urn=ref if ref.startswith("urn:") else None, required=True)
-        sourceless = "imported" if p["image"] else "blank"   # what a VM without a source VM is
-        if location is None:
-            if source is None:
-                raise FcError("cluster or cna_host is required to create a VM that is %s." % sourceless)
-            location = source.get("clusterUrn")
-        cfg = {}
-        if p["cpu"]:
-            cfg["cpu"] = {CPU_KEYS[k]: v for k, v in p["cpu"].items() if v is not None}
-        if p["memory"]:
-            cfg["memory"] = {MEM_KEYS[k]: v for k, v in p["memory"].items() if v is not None}
-        disks = []
-        first_ds = None
-        src_disks = sorted((source or {}).get("vmConfig", {}).get("disks", []), key=lambda d: d["sequenceNum"])
-        for i, d in enumerate(p["disks"] or [], start=1):
-            ds = fc_lookup.datastore(self.fc, d["datastore"]) if d.get("datastore") else None
-            if ds is None and first_ds is None and not src_disks:
-                raise FcError("disks[%d].datastore is required for a %s VM." % (i - 1, sourceless))
-            ds = ds or first_ds
-            if first_ds is None and ds is not None:
-                first_ds = ds
-            if i <= len(src_disks) and d["size_gb"] < src_disks[i - 1]["quantityGB"]:
-                raise FcError("disks[%d].size_gb %d is smaller than the source disk (%d GB); disks never shrink."
-                              % (i - 1, d["size_gb"], src_disks[i - 1]["quantityGB"]))
-            entry = {"sequenceNum": i, "quantityGB": d["size_gb"], "isThin": d.get("thin") is not False,
-                     "pciType": BUSES[d.get("bus") or "virtio"]}
-            if ds is not None:
-                entry["datastoreUrn"] = ds["urn"]
-            disks.append(entry)
-        if disks:
-            cfg["disks"] = disks
-        if p["nics"] is not None:
-            nics = []
-            for i, n in enumerate(p["nics"]):
-                pg = fc_lookup.portgroup(self.fc, n["portgroup"])
-                entry = {"portGroupUrn": pg["urn"], "sequenceNum": i}
-                if n.get("mac"):
-                    entry["mac"] = n["mac"].lower()
-                entry.update(self._nic_group_body(i, n))
-                nics.append(entry)
-            cfg["nics"] = nics
-        boot = p["power_state"] in (None, "powered-on", "suspended") and not p["is_template"]
-        body = {"name": p["name"], "location": location, "autoBoot": boot}
-        if p["description"] is not None:
-            body["description"] = p["description"]
-        if host is not None:
-            body["isBindingHost"] = p["bind_to_host"]
-        if source is not None:
-            body["vmConfig"] = cfg
-            if p["is_template"]:
-                body["isTemplate"] = True
-            cust = self._customization((source.get("osOptions") or {}).get("osType"))
-            if cust:
-                body["vmCustomization"] = cust
-            path = source["uri"] + "/action/clone"
-            what = "deploy %s from template %s" % (p["name"], source["name"]) if source.get("isTemplate") else \
-                "clone %s from VM %s" % (p["name"], source["name"])
-        else:
-            os_opt = p["os"] or {}
-            os_type = os_opt.get("type") or "Linux"
-            body["osOptions"] = {"osType": os_type, "osVersion": os_opt.get("version") or GENERIC_OS[os_type]}
-            body["vmConfig"] = cfg
-            if p["image"]:
-                img = p["image"]
-                body.update(url=img["url"], protocol=img["protocol"], isTemplate=bool(p["is_template"]))
-                for k in ("username", "password"):
-                    if img.get(k):
-                        body[k] = img[k]
-                path = self.fc.site_uri + "/vms/action/import"
-                what = "import %s %s from %s" % ("template" if p["is_template"] else "VM", p["name"], img["url"])
-            else:
-                path = self.fc.site_uri + "/vms"
-                what = "create blank VM %s" % p["name"]
-            if p["customization"]:
-                self.fc.warn("customization applies to deployments and clones only; it is ignored for a %s VM."
-                             % sourceless)
-
-        def create():
-            answer = self.fc.call("POST", path, body=body, follow_up=bool(body.get("vmCustomization")))
-            self._created_urn = answer.get("urn")
-            vm = self.client.get(answer["uri"])
-            if boot and vm.get("status") not in ("running", "starting"):
-                # VRM's create task succeeds even when the VM could not be started; the reason is in the task
-                if p["power_state"] in ("powered-on", "suspended"):
-                    self._power(vm["uri"], "start")      # fails with VRM's code when it still cannot start
-                    vm = self.client.get(vm["uri"])
-                else:
-                    self.fc.warn("VRM created %s but did not start it%s." % (p["name"], self._task_reason(answer)))
-            if p["is_template"] and source is None and not p["image"]:
-                self.fc.call("PUT", vm["uri"], body={"isTemplate": True})
-            if p["power_state"] == "suspended" and vm.get("status") == "running":
-                self.fc.call("POST", vm["uri"] + "/action/hibernate")
-            self._apply_bandwidth(self.client.get(vm["uri"]))
-            self._apply_bindings(self.client.get(vm["uri"]))
-        steps = [Step(what, create)]
-        return steps
 
     def plan_update(self, obj, current, changes):
         p = self.params

@@ -77,7 +77,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 vms:
-  description: The VMs, snake_case keys, always with the URN.
+  description:
+    - The VMs, snake_case keys, always with the URN. Without O(details) only the keys up to C(ips) below; with
+      O(details) (or O(urn)) the full configuration as well.
   returned: always
   type: list
   elements: dict
@@ -85,18 +87,246 @@ vms:
     urn:
       description: URN of the VM.
       type: str
-    power_state:
-      description: powered-on, powered-off, suspended or paused.
+    uri:
+      description: Path of the VM in VRM's API.
       type: str
+    uuid:
+      description: UUID of the VM.
+      type: str
+    name:
+      description: Name of the VM.
+      type: str
+    description:
+      description: Description.
+      type: str
+    status:
+      description: VRM status (V(running), V(stopped), V(hibernated), V(pause), V(migrating), ...).
+      type: str
+    power_state:
+      description: V(powered-on), V(powered-off), V(suspended) or V(paused).
+      type: str
+    is_template:
+      description: Whether it is a template.
+      type: bool
+    cluster:
+      description: Name of its cluster.
+      type: str
+    cluster_urn:
+      description: URN of its cluster.
+      type: str
+    host:
+      description: Name of the host it runs on (null when it runs nowhere).
+      type: str
+    host_urn:
+      description: URN of that host.
+      type: str
+    create_time:
+      description: When VRM created it (VRM's time, C(YYYY-MM-DD hh:mm:ss)).
+      type: str
+    ips:
+      description: Guest IPv4 addresses VM Tools report, one per NIC that has one.
+      type: list
+      elements: str
+    cpu:
+      description: vCPUs and their QoS, in the option names of M(fusioncompute.core.fc_vm).
+      type: dict
+      returned: with details
+      contains:
+        count:
+          description: Number of vCPUs.
+          type: int
+        cores_per_socket:
+          description: Cores per socket.
+          type: int
+        reservation:
+          description: Reserved MHz.
+          type: int
+        limit:
+          description: Upper limit in MHz (0 = unlimited).
+          type: int
+        weight:
+          description: Shares.
+          type: int
+        hotplug:
+          description: Whether vCPUs can be added while the VM runs.
+          type: bool
+    memory:
+      description: Memory and its QoS.
+      type: dict
+      returned: with details
+      contains:
+        size_mb:
+          description: Memory in MB.
+          type: int
+        reservation:
+          description: Reserved MB.
+          type: int
+        limit:
+          description: Upper limit in MB; VRM keeps it equal to C(size_mb).
+          type: int
+        weight:
+          description: Shares.
+          type: int
+        hotplug:
+          description: Whether memory can be added while the VM runs.
+          type: bool
+    disks:
+      description: Disks in the order of M(fusioncompute.core.fc_vm)'s O(fusioncompute.core.fc_vm#module:disks).
+      type: list
+      elements: dict
+      returned: with details
+      contains:
+        size_gb:
+          description: Size in GB.
+          type: int
+        datastore:
+          description: Name of its datastore.
+          type: str
+        datastore_urn:
+          description: URN of its datastore.
+          type: str
+        thin:
+          description: Whether it is thin provisioned.
+          type: bool
+        bus:
+          description: V(virtio), V(scsi) or V(ide).
+          type: str
+        slot:
+          description: Slot number on its bus (VRM C(sequenceNum)).
+          type: int
+        volume_urn:
+          description: URN of its volume.
+          type: str
+    nics:
+      description: NICs in slot order.
+      type: list
+      elements: dict
+      returned: with details
+      contains:
+        portgroup:
+          description: Name of its port group.
+          type: str
+        portgroup_urn:
+          description: URN of its port group.
+          type: str
+        mac:
+          description: MAC address.
+          type: str
+        name:
+          description: Name VRM gives the NIC.
+          type: str
+        slot:
+          description: Slot number (VRM C(sequenceNum), from 0).
+          type: int
+        urn:
+          description: URN of the NIC.
+          type: str
+        ips:
+          description: Guest addresses (IPv4 and IPv6) VM Tools report on the NIC.
+          type: list
+          elements: str
+        security_group:
+          description: Name of the NIC's security group (null when the NIC is in none); see
+            M(fusioncompute.core.fc_security_group).
+          type: str
+        bandwidth:
+          description: Bandwidth limits of its virtual switch port, in the names of M(fusioncompute.core.fc_vm)'s
+            O(fusioncompute.core.fc_vm#module:nics[].bandwidth) (Mbit/s, burst in Mbit; 0 = not limited).
+          type: dict
+          contains:
+            tx_average:
+              description: Outbound average.
+              type: int
+            tx_peak:
+              description: Outbound peak.
+              type: int
+            tx_burst:
+              description: Outbound burst size.
+              type: int
+            priority:
+              description: Priority (0 = not set).
+              type: int
+    os:
+      description: Guest OS.
+      type: dict
+      returned: with details
+      contains:
+        type:
+          description: V(Linux), V(Windows) or V(Other).
+          type: str
+        version:
+          description: OS version id of VRM's catalogue.
+          type: int
+        hostname:
+          description: Host name the guest reports through VM Tools (null when it reports none).
+          type: str
+    tools_running:
+      description: Whether VM Tools run in the guest.
+      type: bool
+      returned: with details
     statistics:
       description: Current use (cpu_usage and mem_usage in percent, disk and network in KB/s).
       type: dict
       returned: with statistics
+      contains:
+        cpu_usage:
+          description: CPU use in percent.
+          type: float
+        mem_usage:
+          description: Memory use in percent.
+          type: float
+        disk_io_in:
+          description: Disk reads in KB/s.
+          type: float
+        disk_io_out:
+          description: Disk writes in KB/s.
+          type: float
+        nic_byte_in:
+          description: Network input in KB/s.
+          type: float
+        nic_byte_out:
+          description: Network output in KB/s.
+          type: float
+  sample:
+    - urn: urn:sites:4D6B0918:vms:i-00000001
+      uri: /service/sites/4D6B0918/vms/i-00000001
+      uuid: ef7aa5e4-2c23-486f-a98e-5c24a95e46f7
+      name: tpl-centos7
+      description: ""
+      status: stopped
+      power_state: powered-off
+      is_template: true
+      cluster: cluster-prod
+      cluster_urn: urn:sites:4D6B0918:clusters:1
+      host: null
+      host_urn: null
+      create_time: "2026-12-06 20:24:28"
+      ips: []
+      cpu: {count: 2, cores_per_socket: 1, reservation: 0, limit: 0, weight: 1000, hotplug: true}
+      memory: {size_mb: 4096, reservation: 0, limit: 4096, weight: 40960, hotplug: true}
+      disks:
+        - {size_gb: 40, datastore: nfs-images, datastore_urn: "urn:sites:4D6B0918:datastores:3", thin: true,
+           bus: virtio, slot: 1, volume_urn: "urn:sites:4D6B0918:volumes:1"}
+      nics:
+        - portgroup: VM-Network
+          portgroup_urn: urn:sites:4D6B0918:dvswitchs:1:portgroups:1
+          mac: "28:6e:d4:00:00:01"
+          name: Network Adapter 0
+          slot: 0
+          urn: urn:sites:4D6B0918:vms:i-00000001:nics:0
+          ips: []
+          security_group: null
+          bandwidth: {tx_average: 0, tx_peak: 0, tx_burst: 0, priority: 0}
+      os: {type: Linux, version: 10115, hostname: null}
+      tools_running: false
+      statistics: {cpu_usage: 0.0, mem_usage: 0.0, disk_io_in: 0.0, disk_io_out: 0.0, nic_byte_in: 0.0,
+                   nic_byte_out: 0.0}
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import power_state, vm_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import bandwidth_view
 
 METRICS = ["cpu_usage", "mem_usage", "disk_io_in", "disk_io_out", "nic_byte_in", "nic_byte_out"]
 
@@ -147,10 +377,16 @@ def run(fc):
             cl = fc_lookup.cluster(fc, p["cluster"])
             vms = [v for v in vms if v.get("clusterUrn") == cl["urn"]]
     out = []
+    ports = None
     for vm in vms:
         if p["details"] or p["urn"]:
             full = vm if "cpu" in (vm.get("vmConfig") or {}) else fc.client.get(vm["uri"])
             item = dict(_brief(full), **vm_view(full))
+            if ports is None:   # the NICs' switch ports hold their bandwidth: one paged list for all VMs
+                ports = {v.get("vmVifMAC"): v for v in fc.client.list_all(fc.site_uri + "/vsps", "vsps",
+                                                                          {"vmName": p["name"]} if p["name"] else {})}
+            for nic in item["nics"]:
+                nic["bandwidth"] = bandwidth_view(ports.get(nic["mac"]))
         else:
             item = _brief(vm)
         out.append(item)

@@ -84,10 +84,115 @@ vm:
   description: The VM after the change, snake_case.
   returned: always
   type: dict
+  contains:
+    urn:
+      description: URN of the VM.
+      type: str
+    uuid:
+      description: UUID of the VM.
+      type: str
+    name:
+      description: Name of the VM.
+      type: str
+    description:
+      description: Description.
+      type: str
+    status:
+      description: VRM status (V(running), V(stopped), V(hibernated), V(pause), V(migrating), ...).
+      type: str
+    power_state:
+      description: V(powered-on), V(powered-off), V(suspended) or V(paused).
+      type: str
+    is_template:
+      description: Whether it is a template.
+      type: bool
+    cluster:
+      description: Name of its cluster.
+      type: str
+    cluster_urn:
+      description: URN of its cluster.
+      type: str
+    host:
+      description: Name of the host it runs on (null when it runs nowhere).
+      type: str
+    host_urn:
+      description: URN of that host.
+      type: str
+    cpu:
+      description: vCPUs and their QoS, in the option names of M(fusioncompute.core.fc_vm); their fields as
+        M(fusioncompute.core.fc_vm_info)
+        documents them.
+      type: dict
+    memory:
+      description: Memory and its QoS; their fields as M(fusioncompute.core.fc_vm_info) documents them.
+      type: dict
+    disks:
+      description: Disks in the order of M(fusioncompute.core.fc_vm)'s O(fusioncompute.core.fc_vm#module:disks);
+        their fields as M(fusioncompute.core.fc_vm_info) documents them.
+      type: list
+      elements: dict
+    nics:
+      description: NICs in slot order, without C(bandwidth); their other fields as M(fusioncompute.core.fc_vm_info)
+        documents them.
+      type: list
+      elements: dict
+    os:
+      description: Guest OS; their fields as M(fusioncompute.core.fc_vm_info) documents them.
+      type: dict
+    tools_running:
+      description: Whether VM Tools run in the guest.
+      type: bool
+  sample:
+    urn: urn:sites:4D6B0918:vms:i-00000001
+    uuid: ef7aa5e4-2c23-486f-a98e-5c24a95e46f7
+    name: tpl-centos7
+    description: ''
+    status: stopped
+    power_state: powered-off
+    is_template: true
+    cluster: cluster-prod
+    cluster_urn: urn:sites:4D6B0918:clusters:1
+    host: null
+    host_urn: null
+    cpu:
+      count: 2
+      cores_per_socket: 1
+      reservation: 0
+      limit: 0
+      weight: 1000
+      hotplug: true
+    memory:
+      size_mb: 4096
+      reservation: 0
+      limit: 4096
+      weight: 40960
+      hotplug: true
+    disks:
+    - size_gb: 40
+      datastore: nfs-images
+      datastore_urn: urn:sites:4D6B0918:datastores:3
+      thin: true
+      bus: virtio
+      slot: 1
+      volume_urn: urn:sites:4D6B0918:volumes:1
+    nics:
+    - portgroup: VM-Network
+      portgroup_urn: urn:sites:4D6B0918:dvswitchs:1:portgroups:1
+      mac: 28:6e:d4:00:00:01
+      name: Network Adapter 0
+      slot: 0
+      urn: urn:sites:4D6B0918:vms:i-00000001:nics:0
+      ips: []
+    os:
+      type: Linux
+      version: 10115
+      hostname: null
+    tools_running: false
 power_state:
   description: The power state after the change.
   returned: always
   type: str
+  sample: powered-on
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed

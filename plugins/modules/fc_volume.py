@@ -93,6 +93,33 @@ volume:
   description: The volume (name, urn, size_gb, thin, datastore, status, vm_urn, used_mb).
   returned: always
   type: dict
+  sample:
+    name: web01-data
+    urn: urn:sites:4D6B0918:volumes:4
+    size_gb: 20
+    thin: true
+    shared: false
+    datastore: datastore-prod
+    datastore_urn: urn:sites:4D6B0918:datastores:1
+    status: USE
+    vm: web01
+    vm_urn: urn:sites:4D6B0918:vms:i-00000003
+    used_mb: 2048
+race:
+  description:
+    - Another run created an object of the same name at the same time, and this run's was not the oldest;
+      this run removed the one it had made and used the oldest (docs/races.md in the collection).
+  returned: when this run lost a create race
+  type: dict
+  sample: {"kept": "urn:sites:4D6B0918:volumes:4", "removed": ["urn:sites:4D6B0918:volumes:5"]}
+  contains:
+    kept:
+      description: URN of the oldest object, the one that stays and that this result describes.
+      type: str
+    removed:
+      description: URN of the object this run made and removed.
+      type: list
+      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed

@@ -1,6 +1,7 @@
 """The control API: about, reset, snapshots, objects, request log, faults, clock."""
 
 import socket
+import threading
 import time
 
 import pytest
@@ -80,6 +81,84 @@ def test_fault_drop_closes_the_connection(sim):
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(sim.url + sim.site + "/hosts", headers={"X-Auth-Token": sim.token})
     assert sim.get(sim.site + "/hosts").status_code == 200
+
+
+def test_fault_lose_answer_applies_the_request_and_hangs_up(sim):
+    """The request takes effect, the client gets no answer: at once, or after it stopped waiting."""
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/clusters$", "count": 1,
+                                "action": {"type": "lose_answer"}})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.post(sim.url + sim.site + "/clusters", json={"name": "lost-1"},
+                      headers={"X-Auth-Token": sim.token})
+    assert sim.find("clusters", "lost-1")["name"] == "lost-1"         # applied
+    log = sim.sim("GET", "/requests")["requests"]
+    assert [r["status"] for r in log if r["method"] == "POST" and r["path"].endswith("/clusters")] == [200]
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/clusters$", "count": 1,
+                                "action": {"type": "lose_answer", "seconds": 1.5}})
+    t0 = time.time()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(sim.url + sim.site + "/clusters", json={"name": "lost-2"},
+                      headers={"X-Auth-Token": sim.token}, timeout=0.5)
+    assert time.time() - t0 < 1.5
+    assert sim.find("clusters", "lost-2")["name"] == "lost-2"
+    time.sleep(1.2)      # the server side ends its wait and closes; later requests are answered
+    assert sim.post(sim.site + "/clusters", {"name": "lost-3"}).status_code == 200
+
+
+def test_fault_gate_holds_requests_until_they_meet(sim):
+    """Two creates of one name held at a gate are applied together: both find nothing first, both make one."""
+    ds = sim.find("datastores", "datastore-dev")
+    body = {"name": "twin", "quantityGB": 1, "datastoreUrn": ds["urn"], "isThin": True, "type": "normal"}
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/volumes$", "count": 2,
+                                "action": {"type": "gate", "waiters": 2, "seconds": 10}})
+    answers = []
+
+    def create():
+        answers.append(requests.post(sim.url + sim.site + "/volumes", json=body,
+                                     headers={"X-Auth-Token": sim.token}).status_code)
+    first = threading.Thread(target=create)
+    first.start()
+    time.sleep(0.5)
+    assert answers == [] and sim.sim("GET", "/objects?kind=volumes&name=twin")["objects"] == [], "held"
+    create()
+    first.join(5)
+    assert answers == [200, 200]
+    assert len(sim.sim("GET", "/objects?kind=volumes&name=twin")["objects"]) == 2
+    # a gate nobody else reaches opens after its seconds
+    sim.sim("POST", "/faults", {"method": "POST", "path": "/volumes$", "count": 1,
+                                "action": {"type": "gate", "waiters": 2, "seconds": 0.5}})
+    t0 = time.time()
+    assert sim.post(sim.site + "/volumes", dict(body, name="alone")).status_code == 200
+    assert 0.5 <= time.time() - t0 < 5
+    r = sim.http.post(sim.url + "/_sim/faults", json={"action": {"type": "gate", "waiters": 1}})
+    assert r.status_code == 400 and "action.waiters" in r.json()["errorDes"]
+
+
+def test_latency_knob(sim):
+    assert sim.sim("GET", "/latency") == {"ms": 0}
+    assert sim.sim("POST", "/latency", {"ms": 300}) == {"ms": 300}
+    t0 = time.time()
+    assert sim.get(sim.site + "/clusters").status_code == 200
+    assert time.time() - t0 >= 0.3
+    for bad in (-1, "slow", True, 10 ** 6):
+        r = sim.http.post(sim.url + "/_sim/latency", json={"ms": bad})
+        assert r.status_code == 400 and "ms must be" in r.json()["errorDes"]
+    assert sim.sim("POST", "/latency", {"ms": 0}) == {"ms": 0}
+    t0 = time.time()
+    assert sim.get(sim.site + "/clusters").status_code == 200
+    assert time.time() - t0 < 0.3
+
+
+def test_deeply_nested_body_is_refused_with_400(sim):
+    """A body nested deeper than the JSON parser goes is bad JSON (400), not a dropped connection."""
+    deep = "[" * 100000 + "]" * 100000
+    r = sim.http.post(sim.url + sim.site + "/clusters", data=deep,
+                      headers={"Content-Type": "application/json", "X-Auth-Token": sim.token})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10000001"
+    assert "nested too deeply" in r.json()["errorDes"]
+    r = sim.http.post(sim.url + "/_sim/faults", data='{"a":' * 100000 + "1" + "}" * 100000)
+    assert r.status_code == 400
+    assert sim.get(sim.site + "/clusters").status_code == 200
 
 
 def test_fault_token_expire(sim):

@@ -370,6 +370,21 @@ def test_template_conversion(sim):
 # route: POST /service/sites/{site}/vms/{vm}/action/detachvol
 # route: POST /service/sites/{site}/vms/{vm}/action/attachvol
 # route: POST /service/sites/{site}/vms/{vm}/action/expandvol
+def test_memory_limit_stays_the_size(sim):
+    """FC8DOC: the memory limit is reserved and equals the size; another value is refused, a size change moves it."""
+    tpl = sim.find("vms", "tpl-centos7")
+    cl = sim.find("clusters", "cluster-prod")
+    bad = sim.post(tpl["uri"] + "/action/clone", {"name": "lim", "location": cl["urn"], "autoBoot": False,
+                                                  "vmConfig": {"memory": {"quantityMB": 4096, "limit": 3072}}})
+    assert bad.json()["errorCode"] == "10300040"
+    assert sim.sim("GET", "/objects?kind=vms&name=lim")["objects"] == []
+    vm, _ = _deploy(sim, name="lim", boot=False, vmConfig={"memory": {"quantityMB": 2048, "limit": 2048}})
+    assert sim.obj(vm["urn"])["vmConfig"]["memory"]["limit"] == 2048
+    assert sim.put(vm["uri"], {"memory": {"limit": 1024}}).json()["errorCode"] == "10300040"
+    sim.wait(sim.ok("PUT", vm["uri"], {"memory": {"quantityMB": 3072}}))
+    assert sim.obj(vm["urn"])["vmConfig"]["memory"]["limit"] == 3072
+
+
 def test_disks_online(sim):
     vm, _ = _deploy(sim, name="dk")
     ds = sim.find("datastores", "datastore-prod")
@@ -514,3 +529,25 @@ def test_statistics_and_catalogue(sim):
     m = sim.ok("POST", sim.site + "/monitors/objectmetric-realtimedata",
                [{"urn": vm["urn"], "metricId": ["cpu_usage", "mem_usage"]}])
     assert float(m["items"][0]["value"][0]["metricValue"]) > 0
+
+
+# route: POST /service/sites/{site}/vms/{vm}/action/clone
+def test_a_template_deploys_several_vms_at_once_and_a_vm_clones_once_at_a_time(manual_sim):
+    """A rollout deploys from one template in parallel; the template stays 'cloning' until the last ends."""
+    s = manual_sim
+    tpl = s.find("vms", "tpl-centos7")
+    cluster = s.find("clusters", "cluster-dev")["urn"]
+    tasks = [s.ok("POST", tpl["uri"] + "/action/clone", {"name": "par-%d" % i, "location": cluster})
+             for i in range(3)]
+    assert s.obj(tpl["urn"])["additionalStatus"] == ["cloning"]
+    r = s.delete(tpl["uri"])
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300133"
+    s.sim("POST", "/clock/advance", {"seconds": 600})
+    for task in tasks:
+        assert s.ok("GET", task["taskUri"])["status"] == "success"
+        assert s.obj(task["urn"])["status"] == "running"
+    assert s.obj(tpl["urn"])["additionalStatus"] == []
+    vm = tasks[0]
+    s.ok("POST", vm["uri"] + "/action/clone", {"name": "copy-1", "location": cluster})
+    r = s.post(vm["uri"] + "/action/clone", {"name": "copy-2", "location": cluster})
+    assert r.status_code == 400 and r.json()["errorCode"] == "10300133"

@@ -4,8 +4,9 @@ Contract (also in simulator/README.md):
 ``GET /_sim/about``; ``POST /_sim/reset``; ``POST|GET /_sim/snapshots``,
 ``POST /_sim/snapshots/{name}/restore``; ``GET /_sim/objects/{urn}``, ``GET /_sim/objects?kind=``;
 ``GET|DELETE /_sim/requests``; ``POST|GET|DELETE /_sim/faults[/{id}]``; ``GET /_sim/clock``,
-``POST /_sim/clock/advance``; ``POST /_sim/hosts/{urn}/fail|recover``; ``POST /_sim/nas_exports`` (NFS exports the simulated
-storage network offers); ``GET /_sim/dashboard.json``.
+``POST /_sim/clock/advance``; ``GET|POST /_sim/latency`` (milliseconds added to every VRM answer);
+``POST /_sim/hosts/{urn}/fail|recover``; ``POST /_sim/nas_exports`` (NFS exports the simulated storage
+network offers); ``GET /_sim/dashboard.json``.
 """
 
 import ipaddress
@@ -141,6 +142,14 @@ def _route(engine, method, path, query, body):
                 return _err(400, "seconds must be a finite number of 0 or more.")
             engine.advance(seconds)
             return {"mode": engine.time_mode, "now": engine.now(), "scale": engine.time_scale}
+    if head == "latency" and len(parts) == 1:
+        if method == "POST":
+            ms = body.get("ms")
+            if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 60000:
+                return _err(400, "ms must be a number of milliseconds from 0 to 60000.")
+            engine.latency = ms / 1000.0
+        if method in ("GET", "POST"):
+            return {"ms": round(engine.latency * 1000.0, 3)}
     if head == "hosts" and len(parts) == 3 and method == "POST" and parts[2] in ("fail", "recover"):
         from vrmsim import policies
         urn = parts[1]

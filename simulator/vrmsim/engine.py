@@ -94,6 +94,8 @@ def _check_fault_rule(rule):
         bad("action.seconds must be a number from 0 to 3600.")
     if "at_progress" in action:
         as_whole(action["at_progress"], "action.at_progress", 0, 99)
+    if "waiters" in action:
+        as_whole(action["waiters"], "action.waiters", 2, 100)
     for key in ("errorCode", "errorDes"):
         value = action.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
@@ -410,7 +412,7 @@ class Engine(object):
         if not isinstance(rule, dict) or not isinstance(rule.get("action"), dict):
             raise VrmError("10000001", "A fault rule needs an action object.")
         kind = rule["action"].get("type")
-        if kind not in ("error", "delay", "drop", "task_fail", "task_hang", "token_expire"):
+        if kind not in ("error", "delay", "drop", "lose_answer", "gate", "task_fail", "task_hang", "token_expire"):
             raise VrmError("10000001", "Unknown fault action type %r." % kind)
         _check_fault_rule(rule)
         try:
@@ -419,6 +421,7 @@ class Engine(object):
             raise VrmError("10000001", "Invalid path regular expression: %s" % exc)
         rule = dict(rule)
         rule["id"] = str(self.next_id("faults"))
+        rule["key"] = self.new_uuid()      # unique even when a restored snapshot hands out an id again
         rule.setdefault("method", "*")
         rule.setdefault("path", ".*")
         rule.setdefault("probability", 1.0)
@@ -452,11 +455,14 @@ class Engine(object):
                 continue
             rule["fired"] += 1
             self.store.set_meta("faults", faults)
-            return rule["action"]
+            return dict(rule["action"], rule=rule.get("key") or rule["id"])
         return None
 
     def match_request_fault(self, method, path):
-        return self._match(("error", "delay", "drop", "token_expire"), method, path, None)
+        return self._match(("error", "delay", "drop", "lose_answer", "token_expire"), method, path, None)
+
+    def match_gate(self, method, path):
+        return self._match(("gate",), method, path, None)
 
     def match_task_fault(self, task_type, entity_urn):
         # Task faults match on the request that started the task (method/path of the current

@@ -3,6 +3,7 @@
 import json
 import socket
 import ssl
+import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -184,6 +185,8 @@ class Handler(BaseHTTPRequestHandler):
             return json.loads(data.decode("utf-8-sig"))   # a leading UTF-8 byte order mark (some Windows clients send one) is skipped
         except (ValueError, UnicodeDecodeError):
             raise VrmError("10000001", "The request body is not valid JSON.")
+        except RecursionError:     # nested deeper than Python's parser goes: bad input, not a reason to hang up
+            raise VrmError("10000001", "The request body is nested too deeply to be read.")
 
     def _read_chunked(self):
         """A body sent with Transfer-Encoding: chunked (clients that stream a body of unknown length)."""
@@ -248,13 +251,14 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, raw=dashboard.page().encode("utf-8"), content_type="text/html; charset=UTF-8")
             return
         status, out, hdrs = self._vrm(engine, path, query, body)
-        if status is None:          # injected "drop": close without an answer
+        if status is None:          # injected "drop" or "lose_answer": close without an answer
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            engine.log_request(self.command, path, split.query, 0, started_wall,
+            # the log keeps the status the request had ("lose_answer" applied it) or 0 ("drop")
+            engine.log_request(self.command, path, split.query, out or 0, started_wall,
                                (time.perf_counter() - t0) * 1000)
             return
         self._send(status, out, headers=hdrs)
@@ -263,6 +267,11 @@ class Handler(BaseHTTPRequestHandler):
     def _vrm(self, engine, path, query, body):
         req = routes.Request(self.command, path, query, body, self.headers)
         delay = engine.latency
+        lost = None
+        with engine.lock:
+            gate = engine.match_gate(self.command, path)
+        if gate is not None:
+            _wait_at_gate(engine, gate)
         with engine.lock:
             try:
                 engine.set_current_request(self.command, path)
@@ -282,6 +291,8 @@ class Handler(BaseHTTPRequestHandler):
                         engine.expire_token(self.headers.get("X-Auth-Token"))
                     if ftype == "delay":
                         delay += float(fault.get("seconds", 1))
+                    if ftype == "lose_answer":      # applied below, then the answer is never sent
+                        lost = fault
                 rt, params = routes.match(self.command, path)
                 req.params = params
                 if rt.auth:
@@ -311,7 +322,26 @@ class Handler(BaseHTTPRequestHandler):
                 status, out = result
         else:
             status, out = 200, result
+        if lost is not None:
+            # past the client's api_timeout, or at once: either way the client never sees the answer
+            time.sleep(float(lost.get("seconds", 0)))
+            return None, status, None
         return status, out, headers
+
+
+_GATES = threading.Condition()
+
+
+def _wait_at_gate(engine, gate):
+    """Hold a request (before it is applied, outside the engine lock) until ``waiters`` requests matching
+    the same gate rule have arrived, or ``seconds`` have passed: concurrent clients then meet there, as
+    two controllers racing for one name would."""
+    gates = engine.__dict__.setdefault("gates", {})
+    with _GATES:
+        gates[gate["rule"]] = gates.get(gate["rule"], 0) + 1
+        _GATES.notify_all()
+        _GATES.wait_for(lambda: gates[gate["rule"]] >= int(gate.get("waiters", 2)),
+                        timeout=float(gate.get("seconds", 30)))
 
 
 def make_ssl_context(cert_file, key_file):

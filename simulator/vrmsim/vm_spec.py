@@ -197,7 +197,10 @@ def _validate_mem(mem, current=None):
     if _given(mem, "weight"):
         out["weight"] = as_int(mem["weight"], "memory.weight", 1, 83886080, code="10300007")
     if _given(mem, "limit"):
+        # FC8DOC ch3: the memory limit is reserved and must equal the memory size; VRM keeps it at quantityMB
         out["limit"] = as_int(mem["limit"], "memory.limit", 0, 4194304, code="10300040")
+        if out["limit"] != size:
+            raise VrmError("10300040", "memory.limit must equal the memory size (%d MB)." % size)
     if _given(mem, "memHotPlug"):
         out["memHotPlug"] = as_int(mem["memHotPlug"], "memory.memHotPlug", 0, 1, code="10300104")
     return out

@@ -492,7 +492,8 @@ def clone_vm(engine, req):
     src = _vm(engine, req)
     body = req.json()
     name = as_str(body.get("name"), "name", 1, 256, required=True)
-    if src.data.get("additionalStatus") and "cloning" in src.data["additionalStatus"]:
+    # A template deploys many VMs at once; a VM is cloned once at a time (docs/vrmsim-fidelity.md).
+    if "cloning" in (src.data.get("additionalStatus") or []) and not src.data.get("isTemplate"):
         raise VrmError("10300133", "The VM or template is already being cloned.")
     if src.data["status"] in BUSY_STATES:
         raise VrmError("10300101", "The source VM is busy.")
@@ -570,6 +571,7 @@ def clone_vm(engine, req):
         ttype = "CreateTemplateFromVM" if to_template else "CloneVM"
     vm.data["status"] = "creating"
     src.data["additionalStatus"] = ["cloning"]
+    src.sim["clones"] = src.sim.get("clones", 0) + 1
     engine.touch(src)
     auto = as_bool(body.get("autoBoot"), "autoBoot", True) and not to_template
     task = engine.start_task(ttype, vm.urn, name,
@@ -581,12 +583,19 @@ def clone_vm(engine, req):
     return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"]})
 
 
-@handler("vm_cloned")
-def _vm_cloned(engine, task, boot, host, src, cust):
+def _clone_ended(engine, src):
+    """One clone of ``src`` ended: it stays ``cloning`` while others of it run."""
     source = engine.find(src, "vms")
     if source is not None:
-        source.data["additionalStatus"] = []
+        source.sim["clones"] = max(0, source.sim.get("clones", 1) - 1)
+        if not source.sim["clones"]:
+            source.data["additionalStatus"] = []
         engine.touch(source)
+
+
+@handler("vm_cloned")
+def _vm_cloned(engine, task, boot, host, src, cust):
+    _clone_ended(engine, src)
     vm = engine.find(task.data["entityUrn"], "vms")
     if vm is None:
         return
@@ -622,10 +631,7 @@ def _vm_customized(engine, task, cust):
 
 @handler("vm_clone_failed")
 def _vm_clone_failed(engine, task, src):
-    source = engine.find(src, "vms")
-    if source is not None:
-        source.data["additionalStatus"] = []
-        engine.touch(source)
+    _clone_ended(engine, src)
     vm = engine.find(task.data["entityUrn"], "vms")
     if vm is not None:
         _drop_vm(engine, vm, keep_disks=False)

@@ -12,15 +12,19 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 
 @pytest.mark.parametrize("value,expected", [
     (100, 100), ("100", 100), ("100M", 100), ("100Mbps", 100), ("1G", 1000), ("1.5Gbit/s", 1500),
-    ("500k", 1), ("2500kbps", 3), (0, 0), ("0", 0)])
+    ("1.5G", 1500), ("100000", 100000), (0, 0), ("0", 0)])
 def test_bandwidth_units(value, expected):
     assert fc_network.mbit(value, "x") == expected
 
 
-@pytest.mark.parametrize("value", ["fast", "10 parsecs", True, "-5"])
-def test_bad_bandwidth(value):
-    with pytest.raises(FcError):
-        fc_network.mbit(value, "x")
+@pytest.mark.parametrize("value,msg", [
+    ("fast", "tx.average 'fast' is not a bandwidth; give whole Mbit/s"), ("10 parsecs", "is not a bandwidth"),
+    (True, "not a boolean"), ("-5", "is not a bandwidth"), ("1 Gbps", "is not a bandwidth"),
+    ("10 kbit", "is not a bandwidth"), ("10k", "is not a bandwidth"), ("0.5M", "not a whole number of Mbit/s"),
+    ("100001", "above 100000 Mbit/s"), ("1T", "above 100000 Mbit/s")])
+def test_bad_bandwidth(value, msg):
+    with pytest.raises(FcError, match=msg.replace(".", "\\.").replace("(", "\\(")):
+        fc_network.mbit(value, "tx.average")
 
 
 def test_shaping_defaults_peak_and_burst_to_the_average():
@@ -28,10 +32,12 @@ def test_shaping_defaults_peak_and_burst_to_the_average():
     assert fc_network.shaping({"average": 500, "peak": 800}) == {"average": 500, "peak": 800, "burst": 500}
     assert fc_network.shaping({"average": 0}) == {"average": 0, "peak": 0, "burst": 0}
     assert fc_network.shaping(None) is None
-    with pytest.raises(FcError):
-        fc_network.shaping({"average": 500, "peak": 100})
-    with pytest.raises(FcError):
-        fc_network.shaping({"peak": 100})
+    with pytest.raises(FcError, match=r"rx\.peak \(100\) must be at least rx\.average \(500\)"):
+        fc_network.shaping({"average": 500, "peak": 100}, "rx")
+    with pytest.raises(FcError, match=r"tx\.peak and tx\.burst need tx\.average"):
+        fc_network.shaping({"peak": 100}, "tx")
+    with pytest.raises(FcError, match=r"rx\.average 'fast' is not a bandwidth"):
+        fc_network.shaping({"average": "fast"}, "rx")
 
 
 @pytest.mark.parametrize("value,text", [

@@ -182,6 +182,24 @@ def test_timeout_names_the_option(tls_server):
     assert "api_timeout" in str(exc.value)
 
 
+def test_a_write_whose_answer_is_lost_is_not_sent_again(tls_server, monkeypatch):
+    """A POST that reached the VRM and got no answer may have been applied: no retry, and it says so."""
+    monkeypatch.setattr(fc_client.FcClient, "_sleep", lambda self, attempt: None)
+    tls_server.seen[:] = []
+    c = _client(tls_server, api_timeout=0.3, retries=3)
+    with pytest.raises(fc_client.FcAnswerLost) as exc:
+        c.post("/hang", body={"name": "x"})
+    assert "POST /hang was sent to the VRM" in str(exc.value)
+    assert "no answer within the api_timeout of 0.3 seconds" in str(exc.value)
+    assert "the VRM may have applied this write" in str(exc.value)
+    assert exc.value.method == "POST" and exc.value.path == "/hang"
+    assert [r["method"] for r in tls_server.seen] == ["POST"] and c.request_count == 1
+    with pytest.raises(FcError) as exc:
+        c.get("/hang")
+    assert not isinstance(exc.value, fc_client.FcAnswerLost), "a read loses nothing"
+    assert c.request_count == 5, "a GET is retried"
+
+
 def test_unreachable_vrm_after_retries(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -192,6 +210,10 @@ def test_unreachable_vrm_after_retries(monkeypatch):
         c.get("/service/sites")
     assert "Cannot reach the VRM at https://127.0.0.1:%d: " % port in str(exc.value)
     assert c.request_count == 3, "a GET is tried once and retried twice"
+    with pytest.raises(FcError) as exc:
+        c.post("/service/sites/1/vms", body={"name": "x"})
+    assert "Cannot reach the VRM" in str(exc.value), "a write that never left is not a lost answer"
+    assert not isinstance(exc.value, fc_client.FcAnswerLost)
 
 
 def test_unreachable_proxy_is_named(monkeypatch):

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -49,6 +51,7 @@ def test_redaction_and_log_file(tmp_path, monkeypatch):
     assert "s3cr3t" not in text and "hunter2" not in text and "TOKEN1" not in text
     lines = [json.loads(x) for x in text.splitlines()]
     assert lines[-1]["body"]["bmcPassword"] == "********"
+    assert stat.S_IMODE(os.stat(str(log)).st_mode) == 0o600, "the log is its owner's alone"
 
 
 @pytest.mark.parametrize("kwargs, text", [
@@ -58,11 +61,16 @@ def test_redaction_and_log_file(tmp_path, monkeypatch):
     ({"host": "vrm", "port": 99999}, "not a TCP port"),
     ({"host": "vrm", "port": -1}, "not a TCP port"),
     ({"host": "vrm", "api_timeout": 0}, "api_timeout must be a positive"),
+    ({"host": "vrm", "username": "admin\r\nX-Other: 1"}, "username contains a control character"),
+    ({"host": "vrm", "username": "ad\nmin"}, "username contains a control character"),
+    ({"host": "vrm", "username": "\u7ba1\u7406"}, "username contains characters an HTTP header cannot carry"),
+    ({"host": "vrm", "token": "T\r\n"}, "token contains a control character"),
 ])
 def test_bad_connection_options_fail_before_any_request(monkeypatch, kwargs, text):
     fake = fake_vrm.install(monkeypatch)
+    kwargs.setdefault("username", "a")
     with pytest.raises(FcError, match=text):
-        fc_client.FcClient(username="a", password="b", **kwargs)
+        fc_client.FcClient(password="b", **kwargs)
     assert fake.requests == []
 
 
