@@ -12,8 +12,8 @@ import time
 def _load_modules():
     # Importing the resource modules registers their routes, renderers and handlers.
     from vrmsim import (  # noqa: F401
-        compute, storage, network, vms, vm_spec, vm_power, vm_devices, vm_migrate, snapshots, policies,
-        secgroups)
+        compute, hosts, storage, volumes, network, vms, vm_spec, vm_power, vm_devices, vm_migrate, snapshots,
+        policies, secgroups)
 
 
 def build_engine(args):

@@ -2,7 +2,7 @@
 
 import random
 
-from vrmsim import compute, network, storage, vms
+from vrmsim import compute, hosts, network, storage, vms
 from vrmsim.errors import VrmError
 
 SEEDS = ("empty", "demo")
@@ -29,7 +29,7 @@ def reset(engine, seed, vms=0, hosts=0):
 
 
 def _host(engine, name, ip, cluster, cpu, mem_gb):
-    h = compute.new_host(engine, name, ip, cluster.urn, cpu=cpu, cpu_mhz=2600, mem_mb=mem_gb * 1024,
+    h = hosts.new_host(engine, name, ip, cluster.urn, cpu=cpu, cpu_mhz=2600, mem_mb=mem_gb * 1024,
                          bmc_ip=ip.replace("198.51.100.", "198.51.100.1"), bmc_user="root")
     for i in range(4):
         network.new_uplinkport(engine, h.urn, "eth%d" % i, "f4:4c:7f:%02x:%02x:%02x" % (

@@ -455,8 +455,8 @@ def _vm_created(engine, task, boot=True, host=None):
 
 
 def compute_move(engine, vm, host):
-    from vrmsim import compute
-    compute.move_vm(engine, vm, host)
+    from vrmsim import hosts
+    hosts.move_vm(engine, vm, host)
     if "vncAcessInfo" in vm.data:
         vm.data["vncAcessInfo"]["hostIp"] = host.data["ip"]
         vm.data["vncAcessInfo"]["vncPort"] = 5900 + int(vm.urn.rsplit("-", 1)[1], 16) % 1000
