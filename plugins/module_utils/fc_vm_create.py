@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusioncompute.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""fc_vm's plan for a VM that does not exist yet: blank, deployed from a template, cloned or imported."""
+"""fc_vm's plan for a VM that does not exist yet (blank, deployed from a template, cloned or imported), and the
+warnings for the options that only count at creation when the VM exists."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks import (
     CPU_KEYS, GENERIC_OS, MEM_KEYS, check_os_version, netmask)
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, next_slot
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, next_slot, vm_view
 
 
 class VmCreate:
@@ -18,6 +19,38 @@ class VmCreate:
     bandwidth helpers of fc_vm_devices.VmDevices."""
 
     _created_urn = None
+
+    def check_create_only(self, obj):
+        """Warn where an existing VM differs in what only its creation sets (cluster, OS, customization, disk
+        placement)."""
+        p = self.params
+        if p["cluster"] and p["cluster"] not in (obj.get("clusterName"), obj.get("clusterUrn")):
+            self.fc.warn("cluster is used only to create a VM; %s is in cluster %s, not %s (move it with "
+                         "fusioncompute.core.fc_vm_migrate)." % (obj.get("name"), obj.get("clusterName"), p["cluster"]))
+        if p["os"]:
+            have = obj.get("osOptions") or {}
+            want = {"osType": p["os"]["type"], "osVersion": p["os"]["version"]}
+            if any(v is not None and have.get(k) != v for k, v in want.items()):
+                self.fc.warn("os is used only to create a VM; %s has OS %s %s, not %s." % (
+                    obj.get("name"), have.get("osType"), have.get("osVersion"),
+                    " ".join(str(v) for v in want.values() if v is not None)))
+        wanted = (p["customization"] or {}).get("hostname")
+        have = (obj.get("osOptions") or {}).get("hostname")
+        if wanted and have and wanted != have:
+            self.fc.warn("customization is applied only when a VM is deployed or cloned; %s exists and its guest "
+                         "reports host name %s, not %s." % (obj.get("name"), have, wanted))
+        current = vm_view(obj)["disks"]
+        for i, (want, have) in enumerate(zip(p["disks"] or [], current)):
+            ds = want.get("datastore")
+            if ds and ds not in (have["datastore"], have["datastore_urn"]):
+                self.fc.warn("disks[%d].datastore is used only for a new disk; disk %d is on %s, not %s (move it "
+                             "with fusioncompute.core.fc_vm_migrate)." % (i, have["slot"], have["datastore"], ds))
+            if want.get("thin") is not None and want["thin"] != have["thin"]:
+                self.fc.warn("disks[%d].thin is used only for a new disk; disk %d is %s." % (
+                    i, have["slot"], "thin" if have["thin"] else "thick"))
+            if want.get("bus") and want["bus"] != have["bus"]:
+                self.fc.warn("disks[%d].bus is used only for a new disk; disk %d is on the %s bus." % (
+                    i, have["slot"], have["bus"]))
 
     def _location(self):
         p = self.params

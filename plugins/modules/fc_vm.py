@@ -630,36 +630,6 @@ class Vm(VmCreate, VmDevices, Resource):
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
-    def check_create_only(self, obj):
-        p = self.params
-        if p["cluster"] and p["cluster"] not in (obj.get("clusterName"), obj.get("clusterUrn")):
-            self.fc.warn("cluster is used only to create a VM; %s is in cluster %s, not %s (move it with "
-                         "fusioncompute.core.fc_vm_migrate)." % (obj.get("name"), obj.get("clusterName"), p["cluster"]))
-        if p["os"]:
-            have = obj.get("osOptions") or {}
-            want = {"osType": p["os"]["type"], "osVersion": p["os"]["version"]}
-            if any(v is not None and have.get(k) != v for k, v in want.items()):
-                self.fc.warn("os is used only to create a VM; %s has OS %s %s, not %s." % (
-                    obj.get("name"), have.get("osType"), have.get("osVersion"),
-                    " ".join(str(v) for v in want.values() if v is not None)))
-        wanted = (p["customization"] or {}).get("hostname")
-        have = (obj.get("osOptions") or {}).get("hostname")
-        if wanted and have and wanted != have:
-            self.fc.warn("customization is applied only when a VM is deployed or cloned; %s exists and its guest "
-                         "reports host name %s, not %s." % (obj.get("name"), have, wanted))
-        current = vm_view(obj)["disks"]
-        for i, (want, have) in enumerate(zip(p["disks"] or [], current)):
-            ds = want.get("datastore")
-            if ds and ds not in (have["datastore"], have["datastore_urn"]):
-                self.fc.warn("disks[%d].datastore is used only for a new disk; disk %d is on %s, not %s (move it "
-                             "with fusioncompute.core.fc_vm_migrate)." % (i, have["slot"], have["datastore"], ds))
-            if want.get("thin") is not None and want["thin"] != have["thin"]:
-                self.fc.warn("disks[%d].thin is used only for a new disk; disk %d is %s." % (
-                    i, have["slot"], "thin" if have["thin"] else "thick"))
-            if want.get("bus") and want["bus"] != have["bus"]:
-                self.fc.warn("disks[%d].bus is used only for a new disk; disk %d is on the %s bus." % (
-                    i, have["slot"], have["bus"]))
-
     def compare(self, current, desired):
         changes = {}
         for k in ("name", "description", "is_template", "power_state"):
