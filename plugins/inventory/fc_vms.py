@@ -73,7 +73,8 @@ options:
   proxy_url:
     description:
       - HTTP proxy (V(http://[user:password@]proxy:port)) to tunnel the VRM's HTTPS through. Without it the
-        E(https_proxy), E(all_proxy) and E(no_proxy) environment variables are honoured.
+        E(https_proxy), E(all_proxy) and E(no_proxy) environment variables are honoured (E(no_proxy) with CIDR
+        networks, as for the modules).
     type: str
     env:
       - name: FC_PROXY_URL
@@ -239,7 +240,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import INSECURE_WARNING, FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (parse_networks, pick_address,
                                                                                      power_state)
@@ -333,6 +334,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 password=self._opt("password"), token=self._opt("token"),
                 validate_certs=self.get_option("validate_certs"), ca_path=self._opt("ca_path"),
                 proxy_url=self._opt("proxy_url"), api_timeout=self.get_option("api_timeout"))
+            if not self.get_option("validate_certs"):
+                self.display.warning(INSECURE_WARNING % client.base)
             client.login()
             try:
                 return self._fetch_all(client)
