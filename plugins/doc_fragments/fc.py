@@ -14,7 +14,9 @@ options:
       - Address (name or IP) of the VRM, without C(https://) or a port; an IPv6 address may be given with or
         without brackets.
       - If not set, the value of the E(FC_HOST) environment variable is used.
+      - The alias O(hostname) is the name community.vmware uses.
     type: str
+    aliases: [hostname]
   port:
     description:
       - HTTPS port of the VRM REST API.
@@ -27,6 +29,7 @@ options:
       - If not set, the value of the E(FC_USERNAME) environment variable is used.
       - Not needed when O(token) is given.
     type: str
+    aliases: [user]
   password:
     description:
       - Password of O(username); sent as its SHA-256 digest, never in clear.

@@ -10,9 +10,9 @@ from ansible.module_utils.basic import env_fallback
 
 def connection_spec():
     return dict(
-        host=dict(type="str", fallback=(env_fallback, ["FC_HOST"])),
+        host=dict(type="str", aliases=["hostname"], fallback=(env_fallback, ["FC_HOST"])),
         port=dict(type="int", default=7443, fallback=(env_fallback, ["FC_PORT"])),
-        username=dict(type="str", fallback=(env_fallback, ["FC_USERNAME"])),
+        username=dict(type="str", aliases=["user"], fallback=(env_fallback, ["FC_USERNAME"])),
         password=dict(type="str", no_log=True, fallback=(env_fallback, ["FC_PASSWORD"])),
         token=dict(type="str", no_log=True, fallback=(env_fallback, ["FC_TOKEN"])),
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["FC_VALIDATE_CERTS"])),
