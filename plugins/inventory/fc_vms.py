@@ -242,8 +242,8 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import INSECURE_WARNING, FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (parse_networks, pick_address,
-                                                                                     power_state)
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
+    parse_networks, pick_address, power_state)
 
 PAGE = 100
 DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_power_state", "fc_site",

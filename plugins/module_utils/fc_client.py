@@ -124,7 +124,7 @@ def _no_proxy_entry(entry):
     """``(host, port or None)`` of one no_proxy entry: a name, ``.domain``, ``*.domain``, an address or a CIDR
     network, optionally with ``:port`` (``[addr]:port`` for IPv6)."""
     if entry.startswith("["):
-        host, _, rest = entry[1:].partition("]")
+        host, rest = entry[1:].partition("]")[::2]
         return host, rest[1:] or None
     if entry.count(":") == 1:
         host, port = entry.split(":")
