@@ -17,12 +17,14 @@
 #   6. the nova-compute driver's tests on nova 34 (nova_driver/run_tests.sh)
 #   6b. the same tests on Debian 12's packaged nova 26, in a test host (nova_driver/run_tests_debian.sh)
 #   7. the role scenario on test hosts (tests/roles/run.sh)
+#   8. AWX: ansible-runner jobs laid out as AWX lays them out, with the shipped credential type, against vrmsim,
+#      and ansible-builder on meta/execution-environment.yml (hacking/awx_test.py)
 #
 # Every stage runs even when an earlier one failed; the script exits non-zero
 # if any stage failed and prints a summary. vrmsim is stopped on exit.
 #
 # Environment knobs:
-#   STAGES="simulator sanity units integration examples lint nova nova-debian roles"   stages to run
+#   STAGES="simulator sanity units integration examples lint nova nova-debian roles awx"   stages to run
 #   ANSIBLE_TEST_ARGS="..."                             extra ansible-test args (both ansible-core releases)
 #   FC_ANSIBLE_OLDEST_VENV=DIR                          virtualenv of the oldest ansible-core (default
 #                                                       ~/.cache/fusioncompute-ansible-<version>-<pins hash>)
@@ -31,7 +33,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
-STAGES="${STAGES:-simulator sanity units integration examples lint nova nova-debian roles}"
+STAGES="${STAGES:-simulator sanity units integration examples lint nova nova-debian roles awx}"
 ANSIBLE_TEST_ARGS="${ANSIBLE_TEST_ARGS:-}"
 read -r -a TEST_ARGS <<<"$ANSIBLE_TEST_ARGS"
 PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
@@ -321,6 +323,15 @@ run_roles() {
     PYTHON="$PY" "$ROOT/tests/roles/run.sh"
 }
 
+run_awx() {
+    # ansible-runner and ansible-builder come from requirements-test.txt (make venv installs them)
+    if ! "$PY" -c "import ansible_runner, ansible_builder"; then
+        echo "ansible-runner or ansible-builder is missing in $VENV: make venv installs them" >&2
+        return 1
+    fi
+    "$PY" "$ROOT/hacking/awx_test.py"
+}
+
 want_any() { local name; for name in "$@"; do want "$name" && return 0; done; return 1; }
 
 if want_any sanity units integration lint; then
@@ -348,6 +359,7 @@ want lint && stage "ansible-lint, antsibull-docs, antsibull-changelog, shellchec
 want nova && stage "nova-compute driver" run_nova
 want nova-debian && stage "nova-compute driver on Debian's nova" env PYTHON="$PY" "$ROOT/nova_driver/run_tests_debian.sh"
 want roles && stage "roles on test hosts" run_roles
+want awx && stage "AWX jobs with ansible-runner, execution environment" run_awx
 finish_oldest
 
 echo

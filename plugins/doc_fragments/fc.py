@@ -14,7 +14,9 @@ options:
       - Address (name or IP) of the VRM, without C(https://) or a port; an IPv6 address may be given with or
         without brackets.
       - If not set, the value of the E(FC_HOST) environment variable is used.
+      - The alias O(hostname) is the name community.vmware uses.
     type: str
+    aliases: [hostname]
   port:
     description:
       - HTTPS port of the VRM REST API.
@@ -27,6 +29,7 @@ options:
       - If not set, the value of the E(FC_USERNAME) environment variable is used.
       - Not needed when O(token) is given.
     type: str
+    aliases: [user]
   password:
     description:
       - Password of O(username); sent as its SHA-256 digest, never in clear.
@@ -40,7 +43,7 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the VRM's TLS certificate. Only disable this on a lab system.
+      - Verify the VRM's TLS certificate. Only disable this on a lab system; the module then warns once.
       - If not set, the value of the E(FC_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -56,7 +59,11 @@ options:
     description:
       - HTTP proxy (V(http://[user:password@]proxy:port)) through which every request to the VRM is tunnelled
         with C(CONNECT). When set, proxy environment variables are ignored.
-      - Without it the E(https_proxy) and E(all_proxy) environment variables (and E(no_proxy)) are honoured.
+      - Without it the E(https_proxy) and E(all_proxy) environment variables are honoured, and E(no_proxy) as
+        requests and curl read it - host names (and their subdomains), addresses, CIDR networks such as
+        V(10.0.0.0/8) or V(fd00::/8), V(*), each optionally with a V(:port).
+      - An IPv6 VRM is asked for as C(CONNECT [address]:port).
+      - The value is kept out of the output and logs (C(no_log)), since it may hold the proxy's password.
       - If not set, the value of the E(FC_PROXY_URL) environment variable is used.
     type: str
   site:

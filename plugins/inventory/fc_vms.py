@@ -73,7 +73,8 @@ options:
   proxy_url:
     description:
       - HTTP proxy (V(http://[user:password@]proxy:port)) to tunnel the VRM's HTTPS through. Without it the
-        E(https_proxy), E(all_proxy) and E(no_proxy) environment variables are honoured.
+        E(https_proxy), E(all_proxy) and E(no_proxy) environment variables are honoured (E(no_proxy) with CIDR
+        networks, as for the modules).
     type: str
     env:
       - name: FC_PROXY_URL
@@ -115,7 +116,7 @@ options:
     description:
       - Host variables to set (the C(fc_) names listed in the notes).
       - Empty means a compact default set (C(fc_urn), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_status),
-        C(fc_site), C(fc_cluster), C(fc_host), C(fc_ips), C(fc_is_template), C(fc_os_type)), plus C(fc_nics),
+        C(fc_power_state), C(fc_site), C(fc_cluster), C(fc_host), C(fc_ips), C(fc_is_template), C(fc_os_type)), plus C(fc_nics),
         C(fc_disks), C(fc_cpu_count) and C(fc_memory_mb) with O(gather_details). V(all) sets every variable.
       - C(fc_os_type) and C(fc_os_version) are empty without O(gather_details), as VRM's list view has no OS data.
       - O(compose), O(groups), O(keyed_groups), O(filters) and O(hostnames) always see every variable.
@@ -186,10 +187,14 @@ options:
     default: true
 notes:
   - "Host variables: C(fc_urn), C(fc_uri), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_description), C(fc_status),
-    C(fc_is_template), C(fc_site), C(fc_site_urn), C(fc_cluster), C(fc_cluster_urn), C(fc_host), C(fc_host_urn),
+    C(fc_power_state), C(fc_is_template), C(fc_site), C(fc_site_urn), C(fc_cluster), C(fc_cluster_urn), C(fc_host), C(fc_host_urn),
     C(fc_host_ip), C(fc_os_type), C(fc_os_version), C(fc_create_time), C(fc_ips), C(fc_macs), C(fc_nics) and, with
     O(gather_details), C(fc_cpu_count), C(fc_memory_mb), C(fc_disks), the OS type and version, and C(fc_nics) with
     port groups."
+  - "C(fc_power_state) is the word the modules use for a VM's power state (the O(fusioncompute.core.fc_vm#module:power_state)
+    option, the C(power_state) that M(fusioncompute.core.fc_vm_info) and M(fusioncompute.core.fc_vm_powerstate) return):
+    V(powered-on), V(powered-off), V(suspended) or V(paused); a VM in a passing VRM state (C(creating),
+    C(migrating), ...) has that state there, as in C(fc_status)."
   - "Large sites: with 10,000 VMs most of the time of C(ansible-inventory --list) is ansible-core's own (resolving
     and printing every host's variables), not VRM's; fewer O(properties) make it faster, O(cache) saves the VRM
     requests, and C(inject_facts_as_vars = false) in C(ansible.cfg) saves ansible-core's per-host fact cleaning
@@ -238,16 +243,17 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcClient
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import INSECURE_WARNING, FcClient
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import parse_networks, pick_address
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
+    parse_networks, pick_address, power_state)
 
 PAGE = 100
-DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_site", "fc_cluster", "fc_host",
-                      "fc_ips", "fc_is_template", "fc_os_type")
+DEFAULT_PROPERTIES = ("fc_urn", "fc_uuid", "fc_vm_id", "fc_name", "fc_status", "fc_power_state", "fc_site",
+                      "fc_cluster", "fc_host", "fc_ips", "fc_is_template", "fc_os_type")
 DETAIL_PROPERTIES = ("fc_nics", "fc_disks", "fc_cpu_count", "fc_memory_mb")
 ALL_PROPERTIES = ("fc_urn", "fc_uri", "fc_uuid", "fc_vm_id", "fc_name", "fc_description", "fc_status",
-                  "fc_is_template", "fc_site", "fc_site_urn", "fc_cluster", "fc_cluster_urn", "fc_host",
+                  "fc_power_state", "fc_is_template", "fc_site", "fc_site_urn", "fc_cluster", "fc_cluster_urn", "fc_host",
                   "fc_host_urn", "fc_host_ip", "fc_os_type", "fc_os_version", "fc_create_time", "fc_ips", "fc_macs",
                   "fc_nics", "fc_cpu_count", "fc_memory_mb", "fc_disks")
 _GROUP_BAD = re.compile(r"[^A-Za-z0-9_]")
@@ -334,6 +340,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 password=self._opt("password"), token=self._opt("token"),
                 validate_certs=self.get_option("validate_certs"), ca_path=self._opt("ca_path"),
                 proxy_url=self._opt("proxy_url"), api_timeout=self.get_option("api_timeout"))
+            if not self.get_option("validate_certs"):
+                self.display.warning(INSECURE_WARNING % client.base)
             client.login()
             try:
                 return self._fetch_all(client)
@@ -445,6 +453,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "fc_urn": vm.get("urn"), "fc_uri": vm.get("uri"), "fc_uuid": vm.get("uuid"),
             "fc_vm_id": _urn_id(vm.get("urn")), "fc_name": vm.get("name"),
             "fc_description": vm.get("description", ""), "fc_status": vm.get("status"),
+            "fc_power_state": power_state(vm),
             "fc_is_template": bool(vm.get("isTemplate")), "fc_site": site.get("name"),
             "fc_site_urn": site.get("urn"), "fc_cluster": vm.get("clusterName") or cluster.get("name", ""),
             "fc_cluster_urn": vm.get("clusterUrn") or "", "fc_host": vm.get("hostName") or host.get("name", ""),

@@ -10,14 +10,14 @@ from ansible.module_utils.basic import env_fallback
 
 def connection_spec():
     return dict(
-        host=dict(type="str", fallback=(env_fallback, ["FC_HOST"])),
+        host=dict(type="str", aliases=["hostname"], fallback=(env_fallback, ["FC_HOST"])),
         port=dict(type="int", default=7443, fallback=(env_fallback, ["FC_PORT"])),
-        username=dict(type="str", fallback=(env_fallback, ["FC_USERNAME"])),
+        username=dict(type="str", aliases=["user"], fallback=(env_fallback, ["FC_USERNAME"])),
         password=dict(type="str", no_log=True, fallback=(env_fallback, ["FC_PASSWORD"])),
         token=dict(type="str", no_log=True, fallback=(env_fallback, ["FC_TOKEN"])),
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["FC_VALIDATE_CERTS"])),
         ca_path=dict(type="path", fallback=(env_fallback, ["FC_CA_PATH"])),
-        proxy_url=dict(type="str", fallback=(env_fallback, ["FC_PROXY_URL"])),
+        proxy_url=dict(type="str", no_log=True, fallback=(env_fallback, ["FC_PROXY_URL"])),
         site=dict(type="str", fallback=(env_fallback, ["FC_SITE"])),
         api_timeout=dict(type="int", default=60, fallback=(env_fallback, ["FC_API_TIMEOUT"])),
         log_file=dict(type="path", fallback=(env_fallback, ["FC_LOG_FILE"])),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import ipaddress
 import json
 import os
 import random
@@ -40,6 +41,10 @@ def redact(value):
     return value
 
 
+# What a run with validate_certs false is told, once.
+INSECURE_WARNING = ("validate_certs is false: the certificate of the VRM at %s is not verified, so whoever is on the "
+                    "path can read and change the traffic, the password included. Give the VRM's CA with ca_path "
+                    "(or FC_CA_PATH) instead.")
 PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
 # Characters left as they are in a request path (what a browser leaves alone); the rest is %-encoded.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -135,34 +140,115 @@ def _tls_context(validate_certs, ca_path):
                       "them) with the CA that signed the VRM certificate." % (ca_path, exc))
 
 
-def _proxy_for(host, proxy_url):
-    """``(proxy host, proxy port, tunnel headers)`` for reaching host, or None for a direct connection.
+def _authority(host, port):
+    """``host:port`` as a request line or a Host header writes it: an IPv6 address in brackets."""
+    return ("[%s]:%d" if ":" in host else "%s:%d") % (host, port)
+
+
+def _without_password(url):
+    """A proxy URL fit for a message: its password replaced."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(":%s@" % parts.password, ":********@", 1)
+
+
+def _no_proxy_entry(entry):
+    """``(host, port or None)`` of one no_proxy entry: a name, ``.domain``, ``*.domain``, an address or a CIDR
+    network, optionally with ``:port`` (``[addr]:port`` for IPv6)."""
+    if entry.startswith("["):
+        host, rest = entry[1:].partition("]")[::2]
+        return host, rest[1:] or None
+    if entry.count(":") == 1:
+        host, port = entry.split(":")
+        return host, port
+    return entry, None
+
+
+def proxy_bypassed(host, port):
+    """True when no_proxy (or NO_PROXY) exempts host:port from the proxy, as requests and curl read it.
+
+    Entries are separated by commas or spaces: ``*`` (every host), a name (it and its subdomains; a leading
+    ``.`` or ``*.`` changes nothing), an IPv4 or IPv6 address, or a CIDR network (``10.0.0.0/8``,
+    ``fd00::/8``) that matches addresses inside it; each may end with ``:port`` to apply to that port only.
+    An address matches only address and network entries, a name only name entries.
+    """
+    value = os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    name = host.lower().rstrip(".")
+    for entry in value.replace(" ", ",").split(","):
+        entry = entry.strip()
+        if entry == "*":
+            return True
+        entry_host, entry_port = _no_proxy_entry(entry)
+        if not entry_host or (entry_port is not None and entry_port != str(port)):
+            continue
+        if address is not None:
+            try:
+                if address in ipaddress.ip_network(entry_host, strict=False):
+                    return True
+            except ValueError:
+                pass
+            continue
+        entry_host = entry_host.lower().lstrip("*").lstrip(".").rstrip(".")
+        if entry_host and (name == entry_host or name.endswith("." + entry_host)):
+            return True
+    return False
+
+
+def _proxy_for(host, port, proxy_url):
+    """``(proxy host, proxy port, tunnel headers)`` for reaching host:port, or None for a direct connection.
 
     An explicit proxy_url wins; otherwise the usual environment variables (https_proxy, all_proxy and
-    no_proxy) are honoured, as curl and most HTTP clients do.
+    no_proxy) are honoured, as curl and requests do.
     """
     if not proxy_url:
         proxy_url = next((os.environ[v] for v in PROXY_VARIABLES if os.environ.get(v)), None)
-        if not proxy_url:
-            return None
-        from urllib.request import proxy_bypass_environment
-        if proxy_bypass_environment(host):
+        if not proxy_url or proxy_bypassed(host, port):
             return None
     if "://" not in proxy_url:
         proxy_url = "http://" + proxy_url
     parts = urlsplit(proxy_url)
     if parts.scheme != "http" or not parts.hostname:
         raise FcError("Proxy %r is not usable: give an http://host:port proxy (HTTPS to the VRM is tunnelled "
-                      "through it with CONNECT)." % proxy_url)
+                      "through it with CONNECT)." % _without_password(proxy_url))
     try:
-        port = parts.port or 80
+        proxy_port = parts.port or 80
     except ValueError:
-        raise FcError("Proxy %r has no valid port." % proxy_url)
+        raise FcError("Proxy %r has no valid port." % _without_password(proxy_url))
     headers = {}
     if parts.username is not None:
         pair = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
         headers["Proxy-Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
-    return parts.hostname, port, headers
+    return parts.hostname, proxy_port, headers
+
+
+class _TunnelConnection(http.client.HTTPSConnection):
+    """HTTPS through an HTTP proxy, with the CONNECT request written as RFC 9110 wants it.
+
+    Python before 3.12 writes ``CONNECT fd00::5:7443 HTTP/1.0``, which a proxy cannot read; this writes
+    ``CONNECT [fd00::5]:7443 HTTP/1.1`` with its Host header, as requests (urllib3) and curl do.
+    """
+
+    def _tunnel(self):
+        target = _authority(self._tunnel_host, self._tunnel_port)
+        lines = ["CONNECT %s HTTP/1.1" % target, "Host: %s" % target]
+        lines += ["%s: %s" % item for item in self._tunnel_headers.items()]
+        self.send(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        answer = self.sock.makefile("rb")
+        try:
+            status = answer.readline(65537).decode("latin-1").strip()
+            fields = status.split(None, 2)
+            if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].startswith("2"):
+                self.close()
+                raise OSError("the proxy refused the tunnel to %s: %s" % (target, status or "no answer"))
+            while answer.readline(65537) not in (b"\r\n", b"\n", b""):
+                pass
+        finally:
+            answer.close()
 
 
 def _target(path, params):
@@ -192,7 +278,7 @@ class HttpTransport(object):
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.context = _tls_context(validate_certs, ca_path)
-        self.proxy = _proxy_for(self.host, proxy_url)
+        self.proxy = _proxy_for(self.host, port, proxy_url)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open = set()
@@ -205,8 +291,7 @@ class HttpTransport(object):
                 conn = None
         if conn is None:
             if self.proxy:
-                conn = http.client.HTTPSConnection(self.proxy[0], self.proxy[1], timeout=self.timeout,
-                                                   context=self.context)
+                conn = _TunnelConnection(self.proxy[0], self.proxy[1], timeout=self.timeout, context=self.context)
                 conn.set_tunnel(self.host, self.port, headers=self.proxy[2])
             else:
                 conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self.context)

@@ -15,7 +15,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_argspec import connection_spec, wait_spec
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcAnswerLost, FcClient
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcAnswerLost, FcClient, INSECURE_WARNING
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, FcTimeout
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import (
     AmbiguousName, resolve_site, urn_to_uri)
@@ -80,6 +80,8 @@ class FcModule(object):
                 validate_certs=p["validate_certs"], ca_path=p["ca_path"], proxy_url=p["proxy_url"],
                 api_timeout=p["api_timeout"], log_file=p["log_file"], check_mode=self.check_mode,
                 rate_limit=p["rate_limit"])
+            if not p["validate_certs"]:
+                self.module.warn(INSECURE_WARNING % self._client.base)
         return self._client
 
     @property

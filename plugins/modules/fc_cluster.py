@@ -27,6 +27,7 @@ attributes:
     support: full
 options:
   name:
+    aliases: [cluster_name]
     description: Name of the cluster (or its URN to rename it with O(new_name)).
     type: str
     required: true
@@ -436,7 +437,7 @@ def main():
               cpu_reservation_percent=dict(type="int"), memory_reservation_percent=dict(type="int"),
               host_failures=dict(type="int"))
     fc = FcModule(dict(
-        name=dict(type="str", required=True), new_name=dict(type="str"),
+        name=dict(type="str", aliases=["cluster_name"], required=True), new_name=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         description=dict(type="str"), memory_overcommit=dict(type="bool"),
         drs=dict(type="dict", options=dict(enabled=dict(type="bool"), level=dict(type="str", choices=list(DRS_LEVEL)),

@@ -28,6 +28,7 @@ attributes:
     support: full
 options:
   name:
+    aliases: [switch_name]
     description: Name of the DVS.
     type: str
     required: true
@@ -336,7 +337,7 @@ class Dvs(Resource):
 
 def main():
     fc = FcModule(dict(
-        name=dict(type="str", required=True),
+        name=dict(type="str", aliases=["switch_name"], required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         description=dict(type="str"), type=dict(type="str", default="vswitch", choices=list(TYPES)),
         mtu=dict(type="int", choices=[1500, 9000]), igmp_snooping=dict(type="bool"),

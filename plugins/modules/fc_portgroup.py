@@ -28,10 +28,12 @@ attributes:
     support: full
 options:
   name:
+    aliases: [portgroup_name]
     description: Name of the port group (unique on its DVS, case-sensitive).
     type: str
     required: true
   dvs:
+    aliases: [switch_name]
     description: DVS (name or URN).
     type: str
     required: true
@@ -348,7 +350,8 @@ class PortGroup(Resource):
 def main():
     shape = dict(average=dict(type="raw"), peak=dict(type="raw"), burst=dict(type="raw"))
     fc = FcModule(dict(
-        name=dict(type="str", required=True), dvs=dict(type="str", required=True),
+        name=dict(type="str", aliases=["portgroup_name"], required=True),
+        dvs=dict(type="str", aliases=["switch_name"], required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         description=dict(type="str"), port_type=dict(type="str", choices=["access", "trunk"]),
         vlan_id=dict(type="int"), vlan_range=dict(type="raw"),

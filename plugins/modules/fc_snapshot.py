@@ -30,6 +30,7 @@ options:
     type: str
     required: true
   name:
+    aliases: [snapshot_name]
     description: Name of the snapshot.
     type: str
   snapshot_urn:
@@ -39,10 +40,12 @@ options:
     description: Description of the snapshot.
     type: str
   memory:
+    aliases: [memory_dump]
     description: Include the VM's memory (the VM must be running).
     type: bool
     default: false
   consistent:
+    aliases: [quiesce]
     description: Ask VM Tools to quiesce the guest file systems first.
     type: bool
     default: false
@@ -162,9 +165,9 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import
 
 def main():
     fc = FcModule(dict(
-        vm=dict(type="str", required=True), name=dict(type="str"), snapshot_urn=dict(type="str"),
-        description=dict(type="str"), memory=dict(type="bool", default=False),
-        consistent=dict(type="bool", default=False),
+        vm=dict(type="str", required=True), name=dict(type="str", aliases=["snapshot_name"]), snapshot_urn=dict(type="str"),
+        description=dict(type="str"), memory=dict(type="bool", aliases=["memory_dump"], default=False),
+        consistent=dict(type="bool", aliases=["quiesce"], default=False),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         remove_all=dict(type="bool", default=False), allow_duplicate_names=dict(type="bool", default=False),
     ))

@@ -29,6 +29,7 @@ options:
     type: str
     required: true
   name:
+    aliases: [snapshot_name]
     description: Name of the snapshot.
     type: str
   snapshot_urn:
@@ -100,7 +101,8 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import
 
 
 def main():
-    fc = FcModule(dict(vm=dict(type="str", required=True), name=dict(type="str"), snapshot_urn=dict(type="str")),
+    fc = FcModule(dict(vm=dict(type="str", required=True), name=dict(type="str", aliases=["snapshot_name"]),
+                       snapshot_urn=dict(type="str")),
                   required_one_of=[("name", "snapshot_urn")])
     fc.run(lambda: run(fc))
 

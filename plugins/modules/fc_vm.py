@@ -67,6 +67,7 @@ options:
     type: bool
     default: false
   template:
+    aliases: [template_src]
     description: Template (name or URN) to deploy the VM from. Only at creation.
     type: str
   clone_from:
@@ -104,6 +105,7 @@ options:
         and without snapshots.
     type: bool
   description:
+    aliases: [annotation]
     description: Description of the VM.
     type: str
   os:
@@ -294,10 +296,12 @@ options:
             type: list
             elements: str
   wait_for_ip:
+    aliases: [wait_for_ip_address]
     description: After the VM is running, wait until VM Tools report a guest address and return it.
     type: bool
     default: false
   wait_for_ip_timeout:
+    aliases: [wait_for_ip_address_timeout]
     description: Seconds to wait for the address.
     type: int
     default: 300
@@ -744,11 +748,11 @@ def main():
         name_match=dict(type="str", default="exact", choices=["exact", "first"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         cluster=dict(type="str"), cna_host=dict(type="str"), bind_to_host=dict(type="bool", default=False),
-        template=dict(type="str"), clone_from=dict(type="str"), is_template=dict(type="bool"),
+        template=dict(type="str", aliases=["template_src"]), clone_from=dict(type="str"), is_template=dict(type="bool"),
         image=dict(type="dict", options=dict(
             url=dict(type="str", required=True), protocol=dict(type="str", default="nfs", choices=["nfs", "cifs"]),
             username=dict(type="str"), password=dict(type="str", no_log=True))),
-        description=dict(type="str"),
+        description=dict(type="str", aliases=["annotation"]),
         os=dict(type="dict", options=dict(type=dict(type="str", choices=["Linux", "Windows", "Other"]),
                                           version=dict(type="int"))),
         cpu=dict(type="dict", options=dict(count=dict(type="int"), cores_per_socket=dict(type="int"),
@@ -771,7 +775,8 @@ def main():
             nics=dict(type="list", elements="dict", options=dict(
                 ip=dict(type="str"), netmask=dict(type="str"), gateway=dict(type="str"),
                 dns=dict(type="list", elements="str"))))),
-        wait_for_ip=dict(type="bool", default=False), wait_for_ip_timeout=dict(type="int", default=300),
+        wait_for_ip=dict(type="bool", aliases=["wait_for_ip_address"], default=False),
+        wait_for_ip_timeout=dict(type="int", aliases=["wait_for_ip_address_timeout"], default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
         delete_disks=dict(type="bool", default=True),

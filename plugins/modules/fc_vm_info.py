@@ -34,6 +34,14 @@ options:
   cna_host:
     description: Only VMs on this host (name, IP or URN).
     type: str
+  power_state:
+    description:
+      - Only VMs in this power state, in the word the modules use (O(fusioncompute.core.fc_vm#module:power_state),
+        M(fusioncompute.core.fc_vm_powerstate), the C(fc_power_state) of the fc_vms inventory).
+      - V(powered-on) is VRM's C(running), V(powered-off) C(stopped), V(suspended) C(hibernated), V(paused)
+        C(pause). O(status) filters by VRM's own word, including the passing states.
+    type: str
+    choices: [powered-on, powered-off, suspended, paused]
   status:
     description: Only VMs in this VRM state.
     type: str
@@ -64,9 +72,13 @@ EXAMPLES = r"""
 - name: Running VMs of the production cluster
   fusioncompute.core.fc_vm_info:
     cluster: cluster-prod
-    status: running
+    power_state: powered-on
     templates: false
   register: running
+
+- name: VMs that VRM is creating right now (a passing state, by VRM's own word)
+  fusioncompute.core.fc_vm_info:
+    status: creating
 
 - name: One VM with its disks and NICs and its current use
   fusioncompute.core.fc_vm_info:
@@ -103,7 +115,10 @@ vms:
       description: VRM status (V(running), V(stopped), V(hibernated), V(pause), V(migrating), ...).
       type: str
     power_state:
-      description: V(powered-on), V(powered-off), V(suspended) or V(paused).
+      description:
+        - V(powered-on), V(powered-off), V(suspended) or V(paused), the word every module of the collection and
+          the C(fc_power_state) of the fc_vms inventory use; a VM in a passing VRM state (C(creating),
+          C(migrating), C(starting), ...) has that state here, as in its C(status).
       type: str
     is_template:
       description: Whether it is a template.
@@ -325,9 +340,10 @@ vms:
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import power_state, vm_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import POWER_STATES, power_state, vm_view
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import bandwidth_view
 
+VRM_STATUS = {word: status for status, word in POWER_STATES.items()}
 METRICS = ["cpu_usage", "mem_usage", "disk_io_in", "disk_io_out", "nic_byte_in", "nic_byte_out"]
 
 
@@ -337,9 +353,10 @@ def main():
         status=dict(type="str", choices=["running", "stopped", "hibernated", "pause", "unknown", "creating",
                                          "migrating", "starting", "stopping", "hibernating", "shutting-down",
                                          "fault-resuming", "recycling"]),
+        power_state=dict(type="str", choices=["powered-on", "powered-off", "suspended", "paused"]),
         templates=dict(type="bool"), details=dict(type="bool", default=False),
         statistics=dict(type="bool", default=False),
-    ))
+    ), mutually_exclusive=[("status", "power_state")])
     fc.run(lambda: run(fc))
 
 
@@ -362,8 +379,8 @@ def run(fc):
         params = {"detail": 2 if p["details"] else 1}
         if p["name"]:
             params["name"] = p["name"]
-        if p["status"]:
-            params["status"] = p["status"]
+        if p["status"] or p["power_state"]:
+            params["status"] = p["status"] or VRM_STATUS[p["power_state"]]
         if p["templates"] is not None:
             params["isTemplate"] = "true" if p["templates"] else "false"
         if p["cna_host"]:

@@ -27,15 +27,18 @@ attributes:
     support: full
 options:
   name:
+    aliases: [vm_name]
     description: Exact name of the VM.
     type: str
   urn:
     description: URN of the VM.
     type: str
   target_host:
+    aliases: [destination_host]
     description: Host (name, IP or URN) the VM should run on.
     type: str
   target_datastore:
+    aliases: [destination_datastore]
     description: Datastore (name or URN) all the VM's disks should be on.
     type: str
   disk_provisioning:
@@ -220,8 +223,8 @@ MIGRATE_TYPES = {"thin": 1, "thick": 2, "thick_lazy": 0}
 
 def main():
     fc = FcModule(dict(
-        name=dict(type="str"), urn=dict(type="str"), target_host=dict(type="str"),
-        target_datastore=dict(type="str"),
+        name=dict(type="str", aliases=["vm_name"]), urn=dict(type="str"), target_host=dict(type="str", aliases=["destination_host"]),
+        target_datastore=dict(type="str", aliases=["destination_datastore"]),
         disk_provisioning=dict(type="str", default="keep", choices=["keep", "thin", "thick", "thick_lazy"]),
         speed=dict(type="int", default=100),
     ), required_one_of=[("name", "urn"), ("target_host", "target_datastore")])

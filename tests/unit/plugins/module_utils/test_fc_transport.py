@@ -237,8 +237,11 @@ def test_unwritable_log_file_fails_before_any_request(tmp_path):
 class _Proxy(threading.Thread):
     """A CONNECT-only HTTP proxy that records what it was asked and pipes the tunnel."""
 
-    def __init__(self):
+    def __init__(self, route=None, refuse=None):
+        """route: (address, port) to reach whatever is asked for; refuse: a status line to answer instead."""
         super(_Proxy, self).__init__(daemon=True)
+        self.route = route
+        self.refuse = refuse
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(5)
@@ -262,8 +265,12 @@ class _Proxy(threading.Thread):
             head += chunk
         lines = head.decode().split("\r\n")
         self.asked.append({"request": lines[0], "headers": dict(l.split(": ", 1) for l in lines[1:] if ": " in l)})
+        if self.refuse:
+            conn.sendall(self.refuse.encode() + b"\r\n\r\n")
+            conn.close()
+            return
         host, port = lines[0].split()[1].rsplit(":", 1)
-        upstream = socket.create_connection((host, int(port)))
+        upstream = socket.create_connection(self.route or (host.strip("[]"), int(port)))
         conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         socks = [conn, upstream]
         while True:
@@ -289,21 +296,51 @@ def test_proxy_tunnel_with_credentials(tls_server):
     finally:
         proxy.sock.close()
     assert len(proxy.asked) == 1, "one tunnel, kept alive"
-    assert proxy.asked[0]["request"] == "CONNECT 127.0.0.1:%d HTTP/1.0" % tls_server.server_address[1]
+    assert proxy.asked[0]["request"] == "CONNECT 127.0.0.1:%d HTTP/1.1" % tls_server.server_address[1]
+    assert proxy.asked[0]["headers"]["Host"] == "127.0.0.1:%d" % tls_server.server_address[1]
     assert proxy.asked[0]["headers"]["Proxy-Authorization"] == "Basic " + base64.b64encode(b"ops:p@ss").decode()
+
+
+@pytest.mark.parametrize("host", ["fd00::5", "[fd00::5]"])
+def test_ipv6_vrm_through_proxy(tls_server, host):
+    """The CONNECT target of an IPv6 VRM is bracketed, as requests and curl write it (RFC 9110 authority form)."""
+    proxy = _Proxy(route=("127.0.0.1", tls_server.server_address[1]))
+    proxy.start()
+    try:
+        c = fc_client.FcClient(host, port=7443, token="T", retries=0, validate_certs=False,
+                               proxy_url="http://127.0.0.1:%d" % proxy.port)
+        assert c.get("/v6") == {"ok": True, "path": "/v6"}
+    finally:
+        proxy.sock.close()
+    assert proxy.asked[0]["request"] == "CONNECT [fd00::5]:7443 HTTP/1.1"
+    assert proxy.asked[0]["headers"]["Host"] == "[fd00::5]:7443"
+    assert tls_server.seen[-1]["headers"]["Host"] == "[fd00::5]:7443"
+
+
+def test_proxy_refusing_the_tunnel_is_reported():
+    proxy = _Proxy(refuse="HTTP/1.1 407 Proxy Authentication Required")
+    proxy.start()
+    try:
+        c = fc_client.FcClient("vrm.example", token="T", retries=0, proxy_url="http://127.0.0.1:%d" % proxy.port)
+        with pytest.raises(FcError) as exc:
+            c.get("/x")
+    finally:
+        proxy.sock.close()
+    assert "the proxy refused the tunnel to vrm.example:7443: HTTP/1.1 407 Proxy Authentication Required" in str(
+        exc.value)
 
 
 def test_proxy_from_environment_and_no_proxy(monkeypatch):
     for var in fc_client.PROXY_VARIABLES + ("no_proxy", "NO_PROXY"):
         monkeypatch.delenv(var, raising=False)
-    assert fc_client._proxy_for("vrm.example", None) is None
+    assert fc_client._proxy_for("vrm.example", 7443, None) is None
     monkeypatch.setenv("https_proxy", "proxy.example:3128")
-    assert fc_client._proxy_for("vrm.example", None) == ("proxy.example", 3128, {})
+    assert fc_client._proxy_for("vrm.example", 7443, None) == ("proxy.example", 3128, {})
     monkeypatch.setenv("no_proxy", ".example,localhost")
-    assert fc_client._proxy_for("vrm.example", None) is None
+    assert fc_client._proxy_for("vrm.example", 7443, None) is None
     # an explicit proxy_url ignores the environment, no_proxy included
-    assert fc_client._proxy_for("vrm.example", "http://other:8080") == ("other", 8080, {})
-    assert fc_client._proxy_for("vrm.example", "http://other") == ("other", 80, {})
+    assert fc_client._proxy_for("vrm.example", 7443, "http://other:8080") == ("other", 8080, {})
+    assert fc_client._proxy_for("vrm.example", 7443, "http://other") == ("other", 80, {})
 
 
 @pytest.mark.parametrize("url", ["https://proxy:3128", "socks5://proxy:1080", "http://:3128", "http://proxy:99999"])
@@ -311,6 +348,13 @@ def test_unusable_proxy_fails_before_any_request(url):
     with pytest.raises(FcError) as exc:
         fc_client.FcClient("vrm", token="T", proxy_url=url)
     assert "Proxy" in str(exc.value)
+
+
+def test_proxy_password_stays_out_of_messages():
+    with pytest.raises(FcError) as exc:
+        fc_client.FcClient("vrm", token="T", proxy_url="https://ops:s3cr3t@proxy:3128")
+    assert "s3cr3t" not in str(exc.value)
+    assert "https://ops:********@proxy:3128" in str(exc.value)
 
 
 def test_threads_use_their_own_connections_and_logout_closes_them(tls_server):
