@@ -120,6 +120,21 @@ snapshot:
       volume_uri: /service/sites/4D6B0918/volumes/3
       volume_urn: urn:sites:4D6B0918:volumes:3
     volume_size_sum: 40960
+race:
+  description:
+    - Another run took a snapshot of the same name of the same VM at the same time, and this run's was not the
+      oldest; this run removed the one it had taken and returns the oldest (docs/races.md in the collection).
+  returned: when this run lost a create race
+  type: dict
+  sample: {"kept": "urn:sites:4D6B0918:vms:i-00000003:snapshots:4", "removed": ["urn:sites:4D6B0918:vms:i-00000003:snapshots:5"]}
+  contains:
+    kept:
+      description: URN of the oldest snapshot, the one that stays and that RV(snapshot) describes.
+      type: str
+    removed:
+      description: URN of the snapshot this run took and removed.
+      type: list
+      elements: str
 removed:
   description: URNs of deleted snapshots.
   returned: state is absent
@@ -156,7 +171,7 @@ tasks:
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup, fc_race
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import AmbiguousName, is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_naming import snake_keys
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
@@ -239,14 +254,49 @@ def run(fc):
     try:
         taken = not p["allow_duplicate_names"] and any(
             s["name"] == p["name"] for s in flatten(fc.client.get(vm["uri"] + "/snapshots") or {}))
-        answer = None if taken else fc.call("POST", vm["uri"] + "/snapshots", body=body)
+        answer = None if taken else _take(fc, vm, body)
     finally:
         lock.release()
-    if taken:
+    if taken or answer is None:
         return run(fc)       # made meanwhile by another run: converge to it
     uri = answer.get("uri") or urn_to_uri(answer["urn"])
+    if not p["allow_duplicate_names"]:
+        race = _twins(fc, vm, answer["urn"], uri)
+        if race:
+            result.update(race=race)
+            uri = urn_to_uri(race["kept"])
     result["snapshot"] = snake_keys(fc.client.get(uri))
     return result
+
+
+def _take(fc, vm, body):
+    """POST the snapshot; None when VRM refuses it because another run's snapshot of the VM is being taken
+    (10300112): once that task has ended, the caller looks again."""
+    try:
+        return fc.call("POST", vm["uri"] + "/snapshots", body=body)
+    except FcApiError as exc:
+        if exc.code != "10300112" or fc.wrote:
+            raise
+    fc.waiter().settle(fc.site_uri, vm["urn"])
+    return None
+
+
+def _twins(fc, vm, ours, uri):
+    """Another controller took a snapshot of the same name at the same time: every run keeps the oldest and
+    removes only its own. Returns the ``race`` result when this run's snapshot was removed."""
+    twins = [s for s in flatten(fc.client.get(vm["uri"] + "/snapshots") or {}) if s["name"] == fc.params["name"]]
+    if len(twins) < 2:
+        return None
+    kept = fc_race.oldest(twins)
+    if kept["urn"] == ours:
+        fc.warn("Another run took snapshot %r of %s at the same time as this one; this run's, %s, is the oldest "
+                "and stays, the other run removes its own." % (fc.params["name"], vm["name"], ours))
+        return None
+    fc.waiter().settle(fc.site_uri, vm["urn"])
+    fc.call("DELETE", uri)
+    fc.warn("Another run took snapshot %r of %s at the same time as this one; the oldest, %s, stays. This run "
+            "removed the one it had taken, %s." % (fc.params["name"], vm["name"], kept["urn"], ours))
+    return {"kept": kept["urn"], "removed": [ours]}
 
 
 if __name__ == "__main__":
