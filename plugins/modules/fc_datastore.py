@@ -108,42 +108,6 @@ datastore:
     M(fusioncompute.core.fc_datastore_info).
   returned: always
   type: dict
-  contains:
-    capacity_gb:
-      description: Capacity in GB.
-      type: int
-    description:
-      description: Description.
-      type: str
-    free_gb:
-      description: Free space in GB.
-      type: int
-    hosts:
-      description: Names of the hosts the datastore is associated with.
-      type: list
-      elements: str
-    name:
-      description: Name of the datastore.
-      type: str
-    provisioned_gb:
-      description: Space promised to volumes in GB (thin volumes count in full).
-      type: int
-    status:
-      description: VRM status (V(NORMAL), V(ABNORMAL), ...).
-      type: str
-    storage_unit:
-      description: Name of the storage unit the datastore is built on (what M(fusioncompute.core.fc_datastore) takes
-        as O(fusioncompute.core.fc_datastore#module:storage_unit)).
-      type: str
-    type:
-      description: VRM storage type (V(LUNPOME), V(LUN), V(NAS), V(LOCAL), V(advanceSan), ...).
-      type: str
-    urn:
-      description: URN of the datastore.
-      type: str
-    used_gb:
-      description: Used space in GB (capacity minus free space).
-      type: int
   sample:
     capacity_gb: 4096
     description: ''

@@ -108,59 +108,6 @@ dvs:
   description: The DVS after the change (in check mode, what it would be), with the fields of M(fusioncompute.core.fc_dvs_info).
   returned: always
   type: dict
-  contains:
-    description:
-      description: Description.
-      type: str
-    igmp_snooping:
-      description: Whether IGMP snooping is on.
-      type: bool
-    io_control:
-      description: Network I/O control - V(shares) or V(reservation).
-      type: str
-    mtu:
-      description: MTU - 1500 or 9000.
-      type: int
-    name:
-      description: Name of the DVS.
-      type: str
-    portgroup_count:
-      description: Number of its port groups.
-      type: int
-    type:
-      description: Switching mode - V(vswitch), V(sriov) or V(user_mode).
-      type: str
-    uplinks:
-      description: Host uplink ports of the switch, by host name.
-      type: list
-      elements: dict
-      contains:
-        host:
-          description: Name of the host.
-          type: str
-        host_urn:
-          description: URN of the host.
-          type: str
-        port:
-          description: Name of the uplink port on the host.
-          type: str
-        port_urn:
-          description: URN of the uplink port.
-          type: str
-    urn:
-      description: URN of the DVS.
-      type: str
-    vlan_pools:
-      description: VLAN pools of its uplinks.
-      type: list
-      elements: dict
-      contains:
-        end:
-          description: Last VLAN.
-          type: int
-        start:
-          description: First VLAN.
-          type: int
   sample:
     description: Production DVS
     igmp_snooping: false

@@ -91,67 +91,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 host:
-  description: The host after the change (in check mode, what it would be; empty after O(state=absent)).
+  description: The host after the change (in check mode, what it would be; empty after O(state=absent)), with
+    the fields of M(fusioncompute.core.fc_host_info).
   returned: always
   type: dict
-  contains:
-    name:
-      description: Name of the host.
-      type: str
-    urn:
-      description: URN of the host.
-      type: str
-    ip:
-      description: Management IP address.
-      type: str
-    cluster:
-      description: Name of its cluster (null outside any cluster).
-      type: str
-    cluster_urn:
-      description: URN of its cluster.
-      type: str
-    description:
-      description: Description.
-      type: str
-    status:
-      description: VRM status (V(normal), V(poweroff), V(fault), V(booting), ...).
-      type: str
-    maintenance:
-      description: Whether the host is in maintenance mode.
-      type: bool
-    power_state:
-      description: V(powered-on) or V(powered-off).
-      type: str
-    bmc_ip:
-      description: BMC address (null when none is set).
-      type: str
-    bmc_username:
-      description: BMC user.
-      type: str
-    cpu_cores:
-      description: Physical CPU cores.
-      type: int
-    cpu_mhz:
-      description: Clock of one core in MHz.
-      type: int
-    memory_mb:
-      description: Physical memory in MB.
-      type: int
-    cpu_total_mhz:
-      description: CPU capacity for VMs in MHz.
-      type: int
-    cpu_allocated_mhz:
-      description: CPU reserved by VMs in MHz.
-      type: int
-    memory_total_mb:
-      description: Memory for VMs in MB.
-      type: int
-    memory_allocated_mb:
-      description: Memory reserved by VMs in MB.
-      type: int
-    vm_count:
-      description: VMs on the host.
-      type: int
   sample:
     name: cna-prod-01
     urn: urn:sites:4D6B0918:hosts:1

@@ -138,66 +138,6 @@ portgroup:
     M(fusioncompute.core.fc_portgroup_info).
   returned: always
   type: dict
-  contains:
-    description:
-      description: Description.
-      type: str
-    dhcp_isolation:
-      description: Whether DHCP answers sent by VMs of the port group are dropped (VRM C(isDhcpIsolation)).
-      type: bool
-    dvs:
-      description: Name of its DVS.
-      type: str
-    ip_mac_binding:
-      description: Whether each VM's IP address is bound to its NIC's MAC (anti-spoofing, VRM C(isIpMacBind)).
-      type: bool
-    name:
-      description: Name of the port group.
-      type: str
-    nic_count:
-      description: VM NICs on the port group.
-      type: int
-    port_type:
-      description: V(access) (one VLAN) or V(trunk) (a VLAN range).
-      type: str
-    priority:
-      description: Traffic priority (null when not set).
-      type: int
-    rx:
-      description: Inbound shaping, as C(tx).
-      type: dict
-      contains:
-        average:
-          description: Average rate.
-          type: int
-        burst:
-          description: Burst size.
-          type: int
-        peak:
-          description: Peak rate.
-          type: int
-    tx:
-      description: Outbound shaping, Mbit/s (burst in Mbit); 0 = not limited.
-      type: dict
-      contains:
-        average:
-          description: Average rate.
-          type: int
-        burst:
-          description: Burst size.
-          type: int
-        peak:
-          description: Peak rate.
-          type: int
-    urn:
-      description: URN of the port group.
-      type: str
-    vlan_id:
-      description: VLAN of an access port group (0 = untagged).
-      type: int
-    vlan_range:
-      description: VLANs of a trunk, like C(100-110,200) (null for an access port group).
-      type: str
   sample:
     description: ''
     dhcp_isolation: false

@@ -120,7 +120,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 security_group:
-  description: The security group after the run (what it would be in check mode); empty when absent.
+  description: The security group after the run (what it would be in check mode; empty when absent), with the
+    fields of M(fusioncompute.core.fc_security_group_info).
   returned: always
   type: dict
   sample:
@@ -131,27 +132,6 @@ security_group:
       - {protocol: tcp, ports: "443", remote: 192.0.2.0/24, direction: ingress, id: 7}
     vm_count: 0
     vms: []
-  contains:
-    name:
-      description: Name.
-      type: str
-    id:
-      description: VRM's ID of the group (C(sgId)).
-      type: int
-    description:
-      description: Description.
-      type: str
-    rules:
-      description: The rules, sorted, in the module's normal form (with VRM's rule C(id) when read from VRM).
-      type: list
-      elements: dict
-    vm_count:
-      description: Number of VMs with a NIC in the group.
-      type: int
-    vms:
-      description: Names of those VMs.
-      type: list
-      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed

@@ -393,67 +393,11 @@ EXAMPLES = r"""
 RETURN = r"""
 vm:
   description: The VM after the change (in check mode, what it would be; for a VM to be created, what the options
-    ask for), snake_case.
+    ask for), with the fields of M(fusioncompute.core.fc_vm_info) with O(fusioncompute.core.fc_vm_info#module:details)
+    (without C(uri), C(create_time), C(ips) and C(statistics), and
+    without C(bandwidth) in its NICs).
   returned: always
   type: dict
-  contains:
-    urn:
-      description: URN of the VM.
-      type: str
-    uuid:
-      description: UUID of the VM.
-      type: str
-    name:
-      description: Name of the VM.
-      type: str
-    description:
-      description: Description.
-      type: str
-    status:
-      description: VRM status (V(running), V(stopped), V(hibernated), V(pause), V(migrating), ...).
-      type: str
-    power_state:
-      description: V(powered-on), V(powered-off), V(suspended) or V(paused).
-      type: str
-    is_template:
-      description: Whether it is a template.
-      type: bool
-    cluster:
-      description: Name of its cluster.
-      type: str
-    cluster_urn:
-      description: URN of its cluster.
-      type: str
-    host:
-      description: Name of the host it runs on (null when it runs nowhere).
-      type: str
-    host_urn:
-      description: URN of that host.
-      type: str
-    cpu:
-      description: vCPUs and their QoS, in the option names of M(fusioncompute.core.fc_vm); their fields as
-        M(fusioncompute.core.fc_vm_info)
-        documents them.
-      type: dict
-    memory:
-      description: Memory and its QoS; their fields as M(fusioncompute.core.fc_vm_info) documents them.
-      type: dict
-    disks:
-      description: Disks in the order of M(fusioncompute.core.fc_vm)'s O(fusioncompute.core.fc_vm#module:disks);
-        their fields as M(fusioncompute.core.fc_vm_info) documents them.
-      type: list
-      elements: dict
-    nics:
-      description: NICs in slot order, without C(bandwidth), with their security group (C(security_group), null
-        when none); their other fields as M(fusioncompute.core.fc_vm_info) documents them.
-      type: list
-      elements: dict
-    os:
-      description: Guest OS; their fields as M(fusioncompute.core.fc_vm_info) documents them.
-      type: dict
-    tools_running:
-      description: Whether VM Tools run in the guest.
-      type: bool
   sample:
     urn: urn:sites:4D6B0918:vms:i-00000001
     uuid: ef7aa5e4-2c23-486f-a98e-5c24a95e46f7
