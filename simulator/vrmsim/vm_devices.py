@@ -191,9 +191,9 @@ def _vol_release(engine, task, vol):
         engine.touch(v)
 
 
-@route("POST", "/service/sites/{site}/vms/{vm}/action/detachvol")
-def detach_vol(engine, req):
-    """Detach a volume (task DetachVolumeTask; 10300037 when not attached)."""
+def _attached_disk(engine, req):
+    """``(vm, body, disk)`` of a request about one of the VM's disks (``volUrn``): the VM must allow a disk
+    operation, and the volume must be attached to it (10300037 otherwise)."""
     site_check(engine, req)
     vm = _vm(engine, req)
     _busy(engine, vm)
@@ -204,6 +204,14 @@ def detach_vol(engine, req):
     if disk is None:
         engine.get(vol_urn, "volumes")
         raise VrmError("10300037", "The disk is not attached to this VM.")
+    return vm, body, disk
+
+
+@route("POST", "/service/sites/{site}/vms/{vm}/action/detachvol")
+def detach_vol(engine, req):
+    """Detach a volume (task DetachVolumeTask; 10300037 when not attached)."""
+    vm, _body, disk = _attached_disk(engine, req)
+    vol_urn = disk["volumeUrn"]
     if disk["pciType"] == "IDE" and vm.data["status"] == "running":
         raise VrmError("10300001", "IDE disks do not support hot-plug.")
     task = engine.start_task("DetachVolumeTask", vm.urn, vm.data["name"],
@@ -259,16 +267,8 @@ def _vol_drop(engine, task, vol):
 @route("POST", "/service/sites/{site}/vms/{vm}/action/expandvol")
 def expand_vol(engine, req):
     """Grow a VM disk: size is the new total in MB, a multiple of 1024 (task ExpandVolumeTask)."""
-    site_check(engine, req)
-    vm = _vm(engine, req)
-    _busy(engine, vm)
-    _disk_op_allowed(vm)
-    body = req.json()
-    vol_urn = body.get("volUrn") or ""
-    disk = next((d for d in vm.data["vmConfig"]["disks"] if d["volumeUrn"] == vol_urn), None)
-    if disk is None:
-        engine.get(vol_urn, "volumes")
-        raise VrmError("10300037", "The disk is not attached to this VM.")
+    vm, body, disk = _attached_disk(engine, req)
+    vol_urn = disk["volumeUrn"]
     vol = engine.get(vol_urn, "volumes")
     size = new_size_mb(body.get("size"), vol.data["quantityGB"], "10300323", "10300328")
     ds = engine.get(vol.data["datastoreUrn"], "datastores")
