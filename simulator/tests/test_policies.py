@@ -49,7 +49,7 @@ def test_drs_off_or_manual_does_not_move(sim):
     h1 = sim.find("hosts", "cna-prod-01")["urn"]
     assert set(_hosts_of(sim, urns)) == {h1}
     recs = sim.ok("GET", prod["uri"] + "/drsrecommendations")
-    assert recs["total"] > 0 and recs["drsRecommendations"][0]["sourceHostUrn"] == h1
+    assert recs["recommendations"] and recs["recommendations"][0]["vmRecommendation"]["sourceHostUrn"] == h1
 
 
 def test_dpm_powers_idle_hosts_off_and_on(sim):
@@ -70,7 +70,6 @@ def test_dpm_powers_idle_hosts_off_and_on(sim):
     assert states.count("poweroff") == 0
 
 
-# route: GET /service/sites/{site}/clusters/{id}/drsrecommendations
 def test_ha_restarts_protected_vms_only(sim):
     urns = _pin_running(sim, "cna-prod-02", 3)
     eng = sim.engine

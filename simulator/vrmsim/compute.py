@@ -251,7 +251,7 @@ def _validate_drs(value):
                 if as_int(it.get("limen"), key + ".limen", code="10300124") not in (0, 1, 3, 5, 7, 9):
                     raise VrmError("10300124", "%s.limen must be 0, 1, 3, 5, 7 or 9." % key)
             out[key] = items
-    for key in ("drsCycle", "dpmCycle", "dpmThresholds", "electricStrategy", "drsRules"):
+    for key in ("drsCycle", "dpmCycle", "dpmThresholds", "electricStrategy", "drsRules"):   # drsRules: drs_rules.py
         if key in drs:
             out[key] = drs[key]
     return out
@@ -342,6 +342,7 @@ def create_cluster(engine, req):
     name = as_str(body.get("name"), "name", 1, 256, required=True)
     _check_cluster_name(engine, name)
     drs = _validate_drs(body.get("drsSetting"))
+    drs.pop("drsRules", None)           # FC8DOC: rules are not sent on create; PUT <cluster> adds them
     ha = _validate_ha(body.get("haSetting") or body.get("haResSetting"), "haSetting")
     rec = new_cluster(engine, name, as_str(body.get("description"), "description", 0, 1024, default=""),
                       drs=drs, ha=ha, is_enable_drs=as_bool(body.get("isEnableDrs"), "isEnableDrs", False),
@@ -399,6 +400,9 @@ def modify_cluster(engine, req):
                 if used > int(h.data.get("memQuantityMB", 0)):
                     raise VrmError("10300016", "Memory overcommit cannot be disabled: host %s has more memory "
                                                "allocated than it has." % h.data["name"])
+    if drs is not None and "drsRules" in drs:
+        from vrmsim.drs_rules import apply_rule_ops
+        drs["drsRules"] = apply_rule_ops(engine, rec, drs["drsRules"])
     rec.data.update(updates)
     if drs is not None:
         rec.data["drsSetting"] = _merge(rec.data.get("drsSetting", {}), drs)

@@ -5,7 +5,8 @@ requested cluster (or the requested host), vCPUs left after CPU overcommit and m
 (after memory overcommit when the cluster allows it), counting running VMs and in-flight
 reservations (VMs starting or migrating to the host), every datastore of the VM's disks
 associated with the host, and every DVS of the VM's NICs having an uplink on the host.
-Rank: most free memory fraction first, then most free vCPU fraction, then the host URN (stable).
+Rank: fewest broken soft DRS rules first (drs_rules.py adds the hard ones to the filter), then most free
+memory fraction, then most free vCPU fraction, then the host URN (stable).
 The failure codes are documented choices (docs/vrmsim-fidelity.md).
 """
 
@@ -21,6 +22,12 @@ NO_MEM = "10800126"
 NO_NET = "10800127"
 NO_DS = "10800128"
 NO_HOST = "10800131"
+
+# Other units add rules here. A filter ``f(engine, vm, host)`` answers None when the host may run the VM,
+# else the VRM code of the refusal; a penalty ``f(engine, vm, host)`` counts soft rules the host breaks
+# (hosts with fewer come first).
+HOST_FILTERS = []
+HOST_PENALTIES = []
 
 
 def vm_demand(vm):
@@ -136,6 +143,10 @@ def rank(engine, vm, location, exclude_hosts=(), demand=None, datastores=None, d
         if need_dvs and not need_dvs <= host_dvss(engine, host.urn):
             reasons.append(NO_NET)
             continue
+        refusal = next((code for code in (f(engine, vm, host) for f in HOST_FILTERS) if code), None)
+        if refusal:
+            reasons.append(refusal)
+            continue
         cap_cpu, cap_mem = host_capacity(engine, host)
         used_cpu, used_mem = host_usage(engine, host.urn, exclude=vm.urn if vm is not None else None)
         if used_mem + mem > cap_mem:
@@ -146,16 +157,18 @@ def rank(engine, vm, location, exclude_hosts=(), demand=None, datastores=None, d
             continue
         free_mem = (cap_mem - used_mem - mem) / float(cap_mem or 1)
         free_cpu = (cap_cpu - used_cpu - cpu) / float(cap_cpu or 1)
-        scored.append((-free_mem, -free_cpu, host.urn, host))
-    scored.sort(key=lambda t: t[:3])
+        penalty = sum(f(engine, vm, host) for f in HOST_PENALTIES)
+        scored.append((penalty, -free_mem, -free_cpu, host.urn, host))
+    scored.sort(key=lambda t: t[:4])
     reason = None
     if not scored:
-        for code in (NO_MEM, NO_CPU, NO_DS, NO_NET, NO_HOST):
+        ordered = (NO_MEM, NO_CPU, NO_DS, NO_NET, NO_HOST)
+        for code in [c for c in reasons if c not in ordered] + list(ordered):
             if code in reasons:
                 reason = code
                 break
         reason = reason or NO_HOST
-    return [t[3] for t in scored], reason
+    return [t[4] for t in scored], reason
 
 
 MESSAGES = {

@@ -7,11 +7,9 @@ powerScheduleCycle default to 10 minutes). The thresholds and rules are vrmsim's
 
 import time
 
-from vrmsim import placement
-from vrmsim.common import site_check
+from vrmsim import drs_rules, placement
 from vrmsim.engine import handler, periodic
 from vrmsim.errors import VrmError
-from vrmsim.routes import route
 
 SCHEDULE_CYCLE = 600.0
 # DRS limen (migration threshold) -> largest allowed difference of host load fractions.
@@ -32,6 +30,10 @@ def _limen(items):
 
 def _hosts(engine, cluster):
     return [h for h in engine.all("hosts") if h.data.get("clusterUrn") == cluster.urn]
+
+
+def _usable(hosts):
+    return [h for h in hosts if h.data.get("status") == "normal" and not h.data.get("isMaintaining")]
 
 
 def _load(engine, host, factor):
@@ -64,7 +66,7 @@ def drs_plan(engine, cluster):
         return []
     spread = LIMEN_SPREAD.get(limen, 0.20)
     factor = drs.get("factor", 3)
-    hosts = [h for h in _hosts(engine, cluster) if h.data.get("status") == "normal" and not h.data.get("isMaintaining")]
+    hosts = _usable(_hosts(engine, cluster))
     if len(hosts) < 2:
         return []
     moves = []
@@ -104,7 +106,8 @@ def run_drs(engine):
         if not _due(engine, cluster, "last_drs"):
             continue
         level = (cluster.data.get("drsSetting") or {}).get("drsLevel", 3)
-        moves = drs_plan(engine, cluster)
+        fixes = drs_rules.rule_moves(engine, cluster, _usable(_hosts(engine, cluster)))
+        moves = fixes + [m for m in drs_plan(engine, cluster) if m[0].urn not in [f[0].urn for f in fixes]]
         if level == 3:
             for vm, _src, dst in moves:
                 vm.data["status"] = "migrating"
@@ -115,19 +118,8 @@ def run_drs(engine):
                 vm.sim["busy"] = task.urn
                 engine.touch(vm)
         else:
-            cluster.sim["recommendations"] = [
-                {"vmUrn": vm.urn, "vmName": vm.data["name"], "sourceHostUrn": src.urn, "targetHostUrn": dst.urn,
-                 "reason": "load balance"} for vm, src, dst in moves]
-            engine.touch(cluster)
-
-
-@route("GET", "/service/sites/{site}/clusters/{id}/drsrecommendations")
-def drs_recommendations(engine, req):
-    """DRS recommendations of a cluster in manual mode."""
-    site_check(engine, req)
-    cluster = engine.get("%s:clusters:%s" % (engine.site_urn, req.params["id"]), "clusters")
-    items = cluster.sim.get("recommendations", [])
-    return {"total": len(items), "drsRecommendations": items}
+            balance = "LB_CPU" if (cluster.data.get("drsSetting") or {}).get("factor") == 1 else "LB_MEMORY"
+            drs_rules.publish(engine, cluster, moves, ["RULES"] * len(fixes) + [balance] * (len(moves) - len(fixes)))
 
 
 @periodic

@@ -2,6 +2,7 @@
 
 from vrmsim import placement, storage
 from vrmsim.common import as_bool, as_int, as_str, lst, obj, site_check
+from vrmsim.drs_rules import MIGRATE_REFUSED, NO_RULE_HOST
 from vrmsim.engine import handler
 from vrmsim.errors import VrmError
 from vrmsim.routes import route
@@ -24,6 +25,8 @@ def migrate_vm(engine, req):
         if target.urn == vm.sim.get("host"):        # FC8DOC codes: 10300024 same host, 10300434 same cluster
             raise VrmError("10300024", "The VM already runs on the destination host.")
         hosts, reason = placement.rank(engine, vm, target.urn)
+        if not hosts and reason == NO_RULE_HOST:     # FC8DOC: the migration's own code for a DRS rule
+            raise VrmError(MIGRATE_REFUSED, "A DRS rule of the cluster forbids the VM on that host.")
         if not hosts:
             raise VrmError(reason, placement.MESSAGES[reason])
     elif ":clusters:" in loc:
