@@ -10,7 +10,7 @@ module: fc_cluster_info
 short_description: Read FusionCompute clusters
 version_added: 0.1.0
 description:
-  - Lists clusters with their DRS, DPM and HA settings and capacity; the name filter is sent to VRM, then
+  - Lists clusters with their DRS, DPM and HA settings, DRS rules and capacity; the name filter is sent to VRM, then
     matched exactly.
 author:
   - fusioncompute.core maintainers (@fusioncompute)
@@ -76,6 +76,20 @@ clusters:
         threshold:
           description: Migration threshold, 1 (conservative) to 5 (aggressive).
           type: int
+        rules:
+          description: The cluster's DRS rules, with the fields of a rule of M(fusioncompute.core.fc_drs_info).
+          type: list
+          elements: dict
+          sample:
+            - name: web-apart
+              index: 1
+              type: anti_affinity
+              vms: [web-a, web-b]
+              vm_group: null
+              host_group: null
+              host_rule: null
+              created: "2026-12-06T23:40:00Z"
+              updated: "2026-12-06T23:40:00Z"
     ha:
       description: High availability.
       type: dict
@@ -128,6 +142,7 @@ clusters:
         enabled: true
         factor: cpu_and_memory
         level: automatic
+        rules: []
         threshold: 3
       ha:
         admission_control:
@@ -144,6 +159,7 @@ clusters:
       urn: urn:sites:4D6B0918:clusters:1
 """
 
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_drs
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import cluster_view
 
@@ -158,7 +174,16 @@ def run(fc):
     items = (fc.client.get(fc.site_uri + "/clusters", params=params) or {}).get("clusters", [])
     if fc.params["name"]:
         items = [c for c in items if c.get("name") == fc.params["name"]]
-    return {"changed": False, "clusters": [cluster_view(fc.client.get(c["uri"])) for c in items]}
+    return {"changed": False, "clusters": [_view(fc, fc.client.get(c["uri"])) for c in items]}
+
+
+def _view(fc, cluster):
+    out = cluster_view(cluster)
+    rules = fc_drs.rules_of(cluster)
+    groups = dict((g["urn"], g) for g in fc_drs.groups_of(fc, cluster)) if any(r.get("ruleType") == 3 for r in rules) \
+        else {}
+    out["drs"]["rules"] = sorted((fc_drs.rule_view(r, groups) for r in rules), key=lambda r: r["name"] or "")
+    return out
 
 
 if __name__ == "__main__":
