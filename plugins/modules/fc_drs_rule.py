@@ -80,7 +80,6 @@ EXAMPLES = r"""
     name: "{{ item }}"
     template: tpl-centos7
     cluster: cluster-prod
-    state: poweredon
   loop: [web-a, web-b]
 
 - name: Keep the web VMs on different hosts
