@@ -104,3 +104,17 @@ def group_named(groups, name, gtype=None):
         if g.get("name") == name and (gtype is None or g.get("type") == GROUP_TYPES[gtype]):
             return g
     return None
+
+
+def ordered(recs):
+    """Recommendations with each one after those of ``recs`` it depends on (a cycle keeps the given order)."""
+    out, done = [], set()
+    pending = list(recs)
+    while pending:
+        waiting = set(r["urn"] for r in pending)
+        ready = [r for r in pending if not any(d in waiting and d not in done for d in r.get("dependences") or [])]
+        for r in ready or pending[:1]:
+            out.append(r)
+            done.add(r["urn"])
+        pending = [r for r in pending if r["urn"] not in done]
+    return out

@@ -121,20 +121,6 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_drs, 
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 
 
-def _ordered(recs):
-    """Recommendations with each one after those it depends on."""
-    out, done = [], set()
-    pending = list(recs)
-    while pending:
-        ready = [r for r in pending if all(d in done or d not in [x["urn"] for x in pending]
-                                           for d in r.get("dependences") or [])] or pending[:1]
-        for r in ready:
-            out.append(r)
-            done.add(r["urn"])
-        pending = [r for r in pending if r["urn"] not in done]
-    return out
-
-
 def run(fc):
     p = fc.params
     cluster = fc_lookup.cluster(fc, p["cluster"])
@@ -147,7 +133,7 @@ def run(fc):
         not_open = [u for u in p["recommendations"] if u not in by_urn]
     if p["reasons"] is not None:
         chosen = [r for r in chosen if r.get("reason") in p["reasons"]]
-    chosen = _ordered(chosen)
+    chosen = fc_drs.ordered(chosen)
     plan = []
     for r in chosen:
         v = fc_drs.recommendation_view(r)
