@@ -298,14 +298,14 @@ class DrsRule(Resource):
                 self.params["name"], self.cluster["name"], self.params["vm_group"],
                 self.params["host_rule"].replace("_", " "), self.params["host_group"])
         else:
-            what = "create %s rule %s of cluster %s: %s" % (self._type, self.params["name"], self.cluster["name"],
-                                                             ", ".join(self._named(desired["vms"])))
+            what = "create %s rule %s of cluster %s: %s" % (
+                self._type, self.params["name"], self.cluster["name"], ", ".join(self._named(desired["vms"])))
         return [Step(what, lambda: self._put(rule))]
 
     def plan_update(self, obj, current, changes):
         rule = dict(self._body(changes), operationType=fc_drs.RULE_OPS["modify"], ruleIndex=obj["ruleIndex"])
-        what = "change %s of rule %s of cluster %s" % (", ".join(sorted(changes)), obj["ruleName"],
-                                                      self.cluster["name"])
+        what = "change %s of rule %s of cluster %s" % (
+            ", ".join(sorted(changes)), obj["ruleName"], self.cluster["name"])
         return [Step(what, lambda: self._put(rule))]
 
     def plan_delete(self, obj):
