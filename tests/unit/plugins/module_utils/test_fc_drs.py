@@ -22,8 +22,8 @@ def test_rule_views_name_groups_and_kinds():
 
 
 def test_group_view_sorts_members_and_names_the_type():
-    g = {"name": "rack-a", "urn": "urn:g:2", "type": 1, "groupMembers": [{"urn": "h2", "name": "cna-02"},
-                                                                          {"urn": "h1", "name": "cna-01"}]}
+    members = [{"urn": "h2", "name": "cna-02"}, {"urn": "h1", "name": "cna-01"}]
+    g = {"name": "rack-a", "urn": "urn:g:2", "type": 1, "groupMembers": members}
     assert fc_drs.group_view(g) == {"name": "rack-a", "urn": "urn:g:2", "type": "host", "members": ["cna-01", "cna-02"]}
 
 
