@@ -173,6 +173,16 @@ class _LostRace(Exception):
         super(_LostRace, self).__init__("lost a create race to %s" % kept.get("urn"))
 
 
+def answer_lost(fc, exc, applied, finding):
+    """``exc`` (a write whose answer was lost) completed by what a re-read found; ``applied`` None when the re-read
+    cannot tell."""
+    fc.wrote = fc.wrote or bool(applied)
+    did = {True: "did", False: "did not (yet)", None: "cannot tell whether it did"}[applied]
+    out = FcAnswerLost("%s A re-read finds that it %s: %s." % (exc, did, finding), method=exc.method, path=exc.path)
+    out.applied = applied
+    return out
+
+
 class Step(object):
     """One planned change: a human description and the function that performs it."""
 
@@ -403,12 +413,7 @@ class Resource(object):
         raise _LostRace(kept, ours[0])
 
     def _lost(self, exc, applied, finding):
-        """``exc`` (a write whose answer was lost) completed by what a re-read found."""
-        self.fc.wrote = self.fc.wrote or applied
-        out = FcAnswerLost("%s A re-read finds that it %s: %s." % (
-            exc, "did" if applied else "did not (yet)", finding), method=exc.method, path=exc.path)
-        out.applied = applied
-        return out
+        return answer_lost(self.fc, exc, applied, finding)
 
     def _update(self, obj, desired):
         self.check_create_only(obj)

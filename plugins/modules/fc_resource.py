@@ -18,6 +18,13 @@ description:
   - With O(state=request) it sends one raw request (O(method), O(path), O(params), O(body)).
   - Every VRM task the VRM answers with (C(taskUri)) is waited for, unless O(wait=false).
   - Check mode and diff come from the same plan as the real run; in check mode no write request is sent.
+  - With O(state=present) and O(absent), an object with VRM tasks still running on it is waited for (O(timeout))
+    before it is compared, and one the VRM shows as C(creating) with no task fails as not ready.
+  - Races and lost answers are handled as by the dedicated modules (docs/races.md in the collection). Creates by
+    O(name) on one controller take turns; when two controllers create the same O(name) at once in a collection
+    that allows duplicate names, the newer object is removed by the run that made it and both runs converge to the
+    oldest (RV(race)). A write whose answer is lost is not sent again; the module re-reads the object and says
+    whether the write took effect.
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
@@ -159,6 +166,21 @@ response:
   description: The VRM's answer to the last write (or to the raw request).
   returned: when a request was sent
   type: raw
+race:
+  description:
+    - Another run created an object of the same name at the same time, and this run's was not the oldest;
+      this run removed the one it had made and used the oldest.
+  returned: when this run lost a create race
+  type: dict
+  sample: {"kept": "urn:sites:4D6B0918:volumes:4", "removed": ["urn:sites:4D6B0918:volumes:5"]}
+  contains:
+    kept:
+      description: URN of the oldest object, the one that stays and that this result describes.
+      type: str
+    removed:
+      description: URN of the object this run made and removed.
+      type: list
+      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -188,9 +210,10 @@ tasks:
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_race
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_client import FcAnswerLost
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError, is_not_found
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, is_urn, urn_to_uri
-from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, same
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, answer_lost, same
 
 LIST_KEYS = {"dvswitchs": "dvSwitchs", "portgroups": "portGroups", "storageresources": "storageResources",
              "storageunits": "storageUnits", "uplinkports": "uplinkPorts", "vmcustomizations": "vmCustomizations"}
@@ -223,6 +246,38 @@ def _abs(fc, path):
 
 def _find(fc):
     p = fc.params
+    obj = _lookup(fc)
+    if obj is not None and obj.get("urn") and fc.waiter().settle(fc.site_uri, obj["urn"]):
+        obj = _lookup(fc)       # tasks were running on it (an earlier run that timed out, another client)
+    if obj is not None and p["state"] == "present" and str(obj.get("status") or "").lower() == "creating":
+        raise FcError("%s is not ready: the VRM shows it as creating and no task runs on it (a create that stopped "
+                      "half way, or whose task was lost in a VRM restart). Check it in FusionCompute and remove it "
+                      "(state=absent) if it stays so." % (obj.get("urn") or p["name"]))
+    return obj
+
+
+def _listed(fc):
+    """The items of ``path`` that VRM's name filter returns, and the collection's last segment."""
+    p = fc.params
+    coll = _abs(fc, p["path"])
+    last = coll.rstrip("/").rsplit("/", 1)[-1]
+    key = p["list_key"] or LIST_KEYS.get(last, last)
+    params = dict(p["params"] or {})
+    if p["name_param"]:
+        params[p["name_param"]] = p["name"]
+    if last in UNPAGED:
+        return (fc.client.get(coll, params=params) or {}).get(key, []), last
+    return fc.client.list_all(coll, key, params), last
+
+
+def _same_name(fc):
+    """Every object of ``path`` named exactly ``name``: more than one after a create race."""
+    items, _last = _listed(fc)
+    return [fc.client.get(i["uri"]) if i.get("uri") else i for i in items if i.get("name") == fc.params["name"]]
+
+
+def _lookup(fc):
+    p = fc.params
     if p["urn"]:
         if not is_urn(p["urn"]):
             raise FcError("urn must start with urn:sites:, got %r." % p["urn"])
@@ -234,16 +289,7 @@ def _find(fc):
             raise
     if not p["path"] or not p["name"]:
         raise FcError("Give urn, or path and name, to identify the object.")
-    coll = _abs(fc, p["path"])
-    last = coll.rstrip("/").rsplit("/", 1)[-1]
-    key = p["list_key"] or LIST_KEYS.get(last, last)
-    params = dict(p["params"] or {})
-    if p["name_param"]:
-        params[p["name_param"]] = p["name"]
-    if last in UNPAGED:
-        items = (fc.client.get(coll, params=params) or {}).get(key, [])
-    else:
-        items = fc.client.list_all(coll, key, params)
+    items, last = _listed(fc)
     found = exact(items, p["name"], last, p["name_match"])
     if found is None:
         return None
@@ -297,7 +343,12 @@ def run(fc):
         result = {"changed": True, "urn": obj.get("urn"), "plan": ["DELETE " + obj["uri"]],
                   "diff": {"before": obj, "after": {}}}
         if not fc.check_mode:
-            result["response"] = fc.call("DELETE", obj["uri"], params=p["params"], follow_up=follow)
+            try:
+                result["response"] = fc.call("DELETE", obj["uri"], params=p["params"], follow_up=follow)
+            except FcAnswerLost as exc:
+                gone = _lookup(fc) is None
+                raise answer_lost(fc, exc, gone, "%s is %s" % (obj.get("urn") or p["name"],
+                                                               "gone" if gone else "still there"))
         return result
     if obj is None and p["name"] and p["path"] and not fc.check_mode:
         # runs of this controller creating the same name take turns: the second finds the first's object
@@ -327,9 +378,21 @@ def _present(fc, obj):
         if fc.check_mode:
             result["object"] = create
             return result
-        answer = fc.call("POST", coll, body=create, follow_up=follow)
+        try:
+            answer = fc.call("POST", coll, body=create, follow_up=follow)
+        except FcAnswerLost as exc:
+            if not p["name"]:
+                raise answer_lost(fc, exc, None, "without a name there is nothing to look for; check %s" % coll)
+            found = _same_name(fc)
+            raise answer_lost(fc, exc, bool(found), "%s exists now (%s); rerun to finish" % (
+                p["name"], ", ".join(o.get("urn", "?") for o in found)) if found else "nothing named %s exists" % p["name"])
         result["response"] = answer
         urn = (answer or {}).get("urn")
+        race = _twins(fc, urn) if urn and p["name"] else None
+        if race is not None:
+            out = _present(fc, race["kept"])
+            out.update(changed=True, race={"kept": race["kept"]["urn"], "removed": [urn]})
+            return out
         if urn:
             result["urn"] = urn
             result["object"] = fc.client.get(urn_to_uri(urn))
@@ -351,9 +414,37 @@ def _present(fc, obj):
         merged.update(differing)
         result["object"] = merged
         return result
-    result["response"] = fc.call(p["update_method"], obj["uri"], body=send, follow_up=follow)
+    try:
+        result["response"] = fc.call(p["update_method"], obj["uri"], body=send, follow_up=follow)
+    except FcAnswerLost as exc:
+        now = fc.client.get(obj["uri"])
+        left = sorted(k for k, v in wanted.items() if not same(now.get(k), v))
+        raise answer_lost(fc, exc, left != sorted(differing), "%s %s" % (
+            obj.get("urn"), "now has the fields of body" if not left else "still differs in %s" % ", ".join(left)))
     result["object"] = fc.client.get(obj["uri"])
     return result
+
+
+def _twins(fc, urn):
+    """Right after a create: a same-name twin made by another controller at the same time?
+
+    Every run keeps the oldest and removes only its own object when that is not the oldest; returns
+    ``{"kept": object}`` when this run's object lost and was removed, else None.
+    """
+    twins = _same_name(fc)
+    if len(twins) < 2 or urn not in [t.get("urn") for t in twins]:
+        return None
+    kept = fc_race.oldest(twins)
+    others = ", ".join(t["urn"] for t in twins if t["urn"] != urn)
+    if kept["urn"] == urn:
+        fc.warn("Another run created %s %r at the same time as this one (%s). This run's, %s, is the oldest and "
+                "stays; the other run removes its own." % (fc.params["path"], fc.params["name"], others, urn))
+        return None
+    fc.waiter().settle(fc.site_uri, urn)        # ours must finish being created before it can go
+    fc.call("DELETE", urn_to_uri(urn), follow_up=fc.params["follow_up_tasks"])
+    fc.warn("Another run created %s %r at the same time as this one; the oldest, %s, stays. This run removed the "
+            "one it had made, %s." % (fc.params["path"], fc.params["name"], kept["urn"], urn))
+    return {"kept": kept}
 
 
 if __name__ == "__main__":
