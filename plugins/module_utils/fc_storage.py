@@ -103,3 +103,56 @@ def view(fc, sres, unit_list=None, used=None, with_sessions=False):
 def refuse(message, code):
     """A refusal found before anything is sent, carrying the code VRM would answer (and its hint)."""
     return FcApiError(message + " (found before anything was sent)", code=code)
+
+
+# -- LUNs for datastores (fc_datastore) --------------------------------------------------------------
+
+def site_units(fc):
+    return fc.client.list_all(fc.site_uri + "/storageunits/querybypage", "storageUnits",
+                              {"deviceType": "0", "useState": "all"})
+
+
+def unit_named(unit_list, ref):
+    """The unit of ``unit_list`` with the name or URN ``ref``; an FcApiError (10410007) listing the names when
+    there is none."""
+    unit = next((u for u in unit_list if ref in (u.get("urn"), u.get("name"))), None)
+    if unit is None:
+        raise refuse("Storage unit %s not found in the site; its storage units are: %s." % (
+            ref, ", ".join(sorted(u.get("name", "") for u in unit_list)) or "none"), "10410007")
+    return unit
+
+
+def check_free(unit, used, ds_name):
+    """A LUN belongs to one datastore: refuse ``unit`` when another datastore than ``ds_name`` holds it."""
+    holder = used.get(unit["urn"])
+    if holder is not None and holder.get("name") != ds_name:
+        raise refuse("Storage unit %s already belongs to datastore %s." % (unit["name"], holder["name"]), "10410138")
+
+
+def check_reachable(fc, unit, host_list):
+    """Every host of ``host_list`` sees ``unit`` or is connected to its storage resource (a rescan then shows
+    it); refuse with 10410081 naming the resource to connect them to otherwise."""
+    seeing = {h.get("hostName") for h in unit.get("hostList") or []}
+    blind = [h for h in host_list if h["name"] not in seeing]
+    if not blind:
+        return
+    sres = next((r for r in resources(fc) if r.get("urn") == unit.get("sdUrn") or r.get("name") == unit.get("sdName")),
+                None)
+    connected = {h.get("urn") for h in (fc.client.get(sres["uri"]).get("hostUrns") or [])} if sres else set()
+    lost = sorted(h["name"] for h in blind if h["urn"] not in connected)
+    if lost:
+        raise refuse("Host(s) %s are not connected to storage resource %s, so they cannot use its storage unit %s; "
+                     "connect them first (fusioncompute.core.fc_storage_resource, hosts)." % (
+                         ", ".join(lost), unit.get("sdName"), unit["name"]), "10410081")
+
+
+def check_expandable(fc, ds, unit, used, host_list):
+    """The checks of VRM's expandDatastore, made before anything is sent."""
+    if ds.get("storageType") not in (None, "LUNPOME"):
+        raise refuse("Datastore %s is of type %s; only datastores on SAN LUNs grow by adding LUNs." % (
+            ds.get("name"), ds.get("storageType")), "10410002")
+    if unit.get("type") != "LUN":
+        raise refuse("Storage unit %s is a %s, not a LUN; it cannot expand a datastore." % (
+            unit["name"], unit.get("type")), "10410144")
+    check_free(unit, used, None)
+    check_reachable(fc, unit, host_list)
