@@ -13,8 +13,8 @@ description:
   - Creates a datastore from an NFS export (registering the NFS server as a NAS storage resource and connecting
     the hosts when needed) or from a storage unit (a LUN of a SAN storage resource the hosts are connected to,
     see M(fusioncompute.core.fc_storage_resource)), and associates it with O(hosts).
-  - B(Expansion.) A datastore on SAN LUNs grows by further LUNs (VRM's C(expandDatastore)): the units listed in
-    O(extents) that it does not span yet are added and its capacity grows by theirs. A datastore only grows:
+  - B(Expansion.) A datastore on SAN LUNs grows by further LUNs (VRM's C(expandDatastore)); the units listed in
+    O(extents) that it does not span yet are added and its capacity grows by theirs. A datastore only grows;
     VRM has no request that takes a LUN back, so a LUN it spans that O(extents) leaves out fails, before anything
     is sent.
   - Refuses before anything is sent, with the code VRM would answer and a hint, a LUN that already belongs to
