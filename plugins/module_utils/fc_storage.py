@@ -56,7 +56,6 @@ def datastores_on(fc, unit_list):
     return out
 
 
-
 def initiator(fc, host):
     """The host's iSCSI adapter (``{urn, name, type, wwn}``), or None when it has none."""
     adapters = (fc.client.get(host["uri"] + "/storageadapters") or {}).get("storageAdapters") or []
