@@ -149,7 +149,7 @@ def delete_session(engine, req):
     live = [s["ip"] for s in sessions(sres, host.urn)]
     if ip not in live:
         raise VrmError("10000008", "Host %s has no session to %s." % (host.data["name"], ip))
-    used = [ds.data["name"] for ds in storage.datastores_of(engine, sres) if host.urn in ds.sim.get("hosts", [])]
+    used = [str(ds.data.get("name")) for ds in storage.datastores_of(engine, sres) if host.urn in ds.sim.get("hosts", [])]
     if live == [ip] and used:
         raise VrmError("10410227", "The session to %s is the last path of host %s to datastore(s) %s." % (
             ip, host.data["name"], ", ".join(sorted(used))))
@@ -178,6 +178,8 @@ def _channels(value, stype):
             raise VrmError("10410037", "The storage IP %r is not valid." % (ip,))
     if len(set(ips)) != len(ips):
         raise VrmError("10410066", "A storage IP is listed twice.")
+    if not chans and stype in ("san", "NAS"):
+        raise VrmError("10400002", "A SAN or NAS storage resource needs at least one storage IP.")
     if stype == "NAS" and len(chans) > 1:
         raise VrmError("10410061", "A NAS storage resource has one storage IP.")
     if len(chans) > 16:
@@ -208,7 +210,7 @@ def modify_sres(engine, req):
             used = storage.datastores_of(engine, sres)
             if used:
                 raise VrmError("10410256", "Datastores are on the storage resource %s (%s); its storage IPs cannot "
-                               "change." % (sres.data["name"], ", ".join(sorted(d.data["name"] for d in used))))
+                               "change." % (sres.data["name"], ", ".join(sorted(str(d.data.get("name")) for d in used))))
     if "chapUserName" in body:
         upd["chapUserName"] = as_str(body["chapUserName"], "chapUserName", 0, 64)
     task = engine.start_task("UpdateStorageResourceTask", sres.urn, sres.data["name"],
