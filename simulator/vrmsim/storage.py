@@ -309,7 +309,8 @@ def disconnect_sres(engine, req):
     if host.urn not in sres.sim["hosts"]:
         raise VrmError("10410177", "Host %s is not connected to the storage resource %s." % (
             host.data["name"], sres.data["name"]))
-    used = sorted(str(ds.data.get("name")) for ds in datastores_of(engine, sres) if host.urn in ds.sim.get("hosts", []))
+    used = sorted(str(ds.data.get("name")) for ds in datastores_of(engine, sres)
+                  if host.urn in ds.sim.get("hosts", []))
     if used:
         raise VrmError("10410014", "Host %s uses datastores of the storage resource %s: %s." % (
             host.data["name"], sres.data["name"], ", ".join(used)))

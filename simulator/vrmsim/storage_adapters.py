@@ -2,6 +2,7 @@
 portals, modifying a storage resource, and datastore expansion with further LUNs (FC8DOC ch4 4.2, 4.3, 4.5.9,
 4.5.10). Storage resources, units and datastores themselves are in ``storage``."""
 
+import ipaddress
 import re
 
 from vrmsim import storage
@@ -11,10 +12,17 @@ from vrmsim.errors import VrmError
 from vrmsim.routes import route
 
 WWN = re.compile(r"^[A-Za-z0-9.:][A-Za-z0-9.:-]{0,255}$")
-IPV4 = re.compile(r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")
 MAX_EXPANSIONS = 64          # FC8DOC 10410136: at most 64 expansions of one datastore
 MAX_DATASTORE_GB = 65536     # 64 TB, the largest VIMS datastore vrmsim accepts (10410193; docs/vrmsim-fidelity.md)
 ADAPTER_TASKS = ("RefreshStorageAdapterTask", "UpdateStorageAdapterTask")
+
+
+def check_ip(ip):
+    """A storage IP (target portal) must be an IPv4 address (FC8DOC 10410037)."""
+    try:
+        ipaddress.IPv4Address(ip if isinstance(ip, str) else "")
+    except ValueError:
+        raise VrmError("10410037", "The storage IP %r is not valid." % (ip,))
 
 
 # -- host storage adapters -----------------------------------------------------------------------
@@ -144,12 +152,12 @@ def delete_session(engine, req):
     if host is None:
         raise VrmError("10300027", "The host %s does not exist." % body.get("hostUrn"))
     ip = body.get("ip")
-    if not isinstance(ip, str) or not IPV4.match(ip):
-        raise VrmError("10410037", "The storage IP %r is not valid." % (ip,))
+    check_ip(ip)
     live = [s["ip"] for s in sessions(sres, host.urn)]
     if ip not in live:
         raise VrmError("10000008", "Host %s has no session to %s." % (host.data["name"], ip))
-    used = [str(ds.data.get("name")) for ds in storage.datastores_of(engine, sres) if host.urn in ds.sim.get("hosts", [])]
+    used = [str(ds.data.get("name")) for ds in storage.datastores_of(engine, sres)
+            if host.urn in ds.sim.get("hosts", [])]
     if live == [ip] and used:
         raise VrmError("10410227", "The session to %s is the last path of host %s to datastore(s) %s." % (
             ip, host.data["name"], ", ".join(sorted(used))))
@@ -174,8 +182,7 @@ def _channels(value, stype):
     chans = [obj(c, "dataChannel[]") for c in lst(value, "dataChannel")]
     ips = [c.get("ip") for c in chans]
     for ip in ips:
-        if not isinstance(ip, str) or not IPV4.match(ip):
-            raise VrmError("10410037", "The storage IP %r is not valid." % (ip,))
+        check_ip(ip)
     if len(set(ips)) != len(ips):
         raise VrmError("10410066", "A storage IP is listed twice.")
     if not chans and stype in ("san", "NAS"):
@@ -207,10 +214,10 @@ def modify_sres(engine, req):
     if "dataChannel" in body:
         upd["dataChannel"] = _channels(body["dataChannel"], sres.data["storageType"])
         if upd["dataChannel"] != sres.data.get("dataChannel"):
-            used = storage.datastores_of(engine, sres)
+            used = sorted(str(d.data.get("name")) for d in storage.datastores_of(engine, sres))
             if used:
                 raise VrmError("10410256", "Datastores are on the storage resource %s (%s); its storage IPs cannot "
-                               "change." % (sres.data["name"], ", ".join(sorted(str(d.data.get("name")) for d in used))))
+                               "change." % (sres.data["name"], ", ".join(used)))
     if "chapUserName" in body:
         upd["chapUserName"] = as_str(body["chapUserName"], "chapUserName", 0, 64)
     task = engine.start_task("UpdateStorageResourceTask", sres.urn, sres.data["name"],
