@@ -100,7 +100,11 @@ options:
         VRM has no per-datastore threshold setting; this is checked by the module.
     type: int
   refresh_space:
-    description: Ask VRM to refresh the datastore's real free space (reclaimed space shows afterwards). Always a change.
+    description:
+      - Ask VRM to refresh the datastore's real free space (reclaimed space shows afterwards). Always a change.
+      - The FusionCompute 8.0 interface has no request that reclaims a datastore's or a thin disk's unused space
+        (it names a reclaim task type but no request for it), so the module offers none; space freed on the
+        storage shows after this refresh.
     type: bool
     default: false
 seealso:

@@ -204,7 +204,7 @@ def _channels(value, stype):
 def modify_sres(engine, req):
     """Rename a storage resource or change its target portals and CHAP user (task UpdateStorageResourceTask)."""
     site_check(engine, req)
-    sres = _sres_by_id(engine, req.params["id"])
+    sres = storage._sres(engine, req)
     body = req.json()
     upd = {}
     if "name" in body:
