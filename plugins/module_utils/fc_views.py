@@ -81,7 +81,9 @@ def ds_view(d, host_names=None):
             "type": d.get("storageType"), "status": d.get("status"),
             "hosts": sorted(host_names.get(i, i) for i in ids) if host_names is not None else ids,
             "capacity_gb": cap, "free_gb": free, "used_gb": (cap - free) if cap is not None and free is not None
-            else None, "provisioned_gb": d.get("usedSizeGB"), "storage_unit": d.get("suName")}
+            else None, "provisioned_gb": d.get("usedSizeGB"), "storage_unit": d.get("suName"),
+            "storage_units": [u.get("suName") for u in d.get("storageUnits") or []] or
+            ([d["suName"]] if d.get("suName") else [])}
 
 
 def dvs_view(d):

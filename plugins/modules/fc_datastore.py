@@ -7,11 +7,19 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: fc_datastore
-short_description: Manage FusionCompute datastores (NFS exports or storage units) and their hosts
+short_description: Manage FusionCompute datastores (NFS exports or SAN LUNs), their hosts and their expansion
 version_added: 0.1.0
 description:
   - Creates a datastore from an NFS export (registering the NFS server as a NAS storage resource and connecting
-    the hosts when needed) or from a storage unit (LUN) the hosts already see, and associates it with O(hosts).
+    the hosts when needed) or from a storage unit (a LUN of a SAN storage resource the hosts are connected to,
+    see M(fusioncompute.core.fc_storage_resource)), and associates it with O(hosts).
+  - B(Expansion.) A datastore on SAN LUNs grows by further LUNs (VRM's C(expandDatastore)); the units listed in
+    O(extents) that it does not span yet are added and its capacity grows by theirs. A datastore only grows;
+    VRM has no request that takes a LUN back, so a LUN it spans that O(extents) leaves out fails, before anything
+    is sent.
+  - Refuses before anything is sent, with the code VRM would answer and a hint, a LUN that already belongs to
+    another datastore (C(10410138)), a host not connected to the LUN's storage resource (C(10410081)), and an
+    expansion by something other than a free LUN (C(10410144), C(10410002)).
   - Updates name and description, associates added hosts, and dissociates hosts not listed when
     O(hosts_remove_unmanaged=true).
   - Deletes a datastore; VRM refuses while volumes are on it.
@@ -61,7 +69,20 @@ options:
         M(fusioncompute.core.fc_datastore_info) returns the unit of each existing datastore as C(storage_unit).
       - A unit no host of the site has fails, listing the site's units, before anything is sent; a unit that only
         the first of O(hosts) does not see yet is looked for again after a rescan of that host's storage.
+      - Every host of O(hosts) must see the unit or be connected to its storage resource; a unit that belongs to
+        another datastore fails.
     type: str
+  extents:
+    description:
+      - Further storage units (LUNs; names or URNs) the datastore spans beyond the one it was created on, in the
+        order they were added. Units not spanned yet are added (VRM's C(expandDatastore)), each growing the
+        datastore by its capacity; every host of the datastore must see them (hosts connected to their storage
+        resource are rescanned first).
+      - A datastore never shrinks; a unit it spans that is not listed fails before anything is sent. Omit the
+        option to leave the extents as they are.
+      - Only for datastores on SAN LUNs (VRM type C(LUNPOME)).
+    type: list
+    elements: str
   hosts:
     description: Hosts (names, IPs or URNs) the datastore is associated with. Required to create it.
     type: list
@@ -79,11 +100,16 @@ options:
         VRM has no per-datastore threshold setting; this is checked by the module.
     type: int
   refresh_space:
-    description: Ask VRM to refresh the datastore's real free space (reclaimed space shows afterwards). Always a change.
+    description:
+      - Ask VRM to refresh the datastore's real free space (reclaimed space shows afterwards). Always a change.
+      - The FusionCompute 8.0 interface has no request that reclaims a datastore's or a thin disk's unused space
+        (it names a reclaim task type but no request for it), so the module offers none; space freed on the
+        storage shows after this refresh.
     type: bool
     default: false
 seealso:
   - module: fusioncompute.core.fc_datastore_info
+  - module: fusioncompute.core.fc_storage_resource
   - module: fusioncompute.core.fc_volume
 """
 
@@ -100,6 +126,38 @@ EXAMPLES = r"""
       - cna-dev-02
       - cna-dev-03
     warning_threshold_percent: 80
+
+- name: Connect two dev hosts to an IP-SAN array
+  fusioncompute.core.fc_storage_resource:
+    name: ipsan-ds-example
+    target_portals:
+      - ip: 198.51.100.220
+    hosts: [cna-dev-01, cna-dev-02]
+
+- name: A datastore on one of its LUNs, expanded by a second LUN
+  fusioncompute.core.fc_datastore:
+    name: san-ds-example
+    type: storage_unit
+    storage_unit: LUN-ipsan-01
+    extents: [LUN-ipsan-02]
+    hosts: [cna-dev-01, cna-dev-02]
+  register: san_ds
+
+- name: Grown to the two LUNs' capacity
+  ansible.builtin.assert:
+    that:
+      - san_ds.datastore.capacity_gb == 2048
+      - san_ds.datastore.storage_units == ['LUN-ipsan-01', 'LUN-ipsan-02']
+
+- name: Remove the datastore (the LUNs are free again) and the array
+  fusioncompute.core.fc_datastore:
+    name: san-ds-example
+    state: absent
+
+- name: The array goes once no datastore is on it
+  fusioncompute.core.fc_storage_resource:
+    name: ipsan-ds-example
+    state: absent
 """
 
 RETURN = r"""
@@ -120,6 +178,8 @@ datastore:
     provisioned_gb: 0
     status: NORMAL
     storage_unit: LUN-prod-01
+    storage_units:
+    - LUN-prod-01
     type: LUNPOME
     urn: urn:sites:4D6B0918:datastores:1
     used_gb: 0
@@ -171,7 +231,7 @@ tasks:
       type: float
 """
 
-from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup, fc_storage
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
@@ -185,6 +245,7 @@ class Datastore(Resource):
     def __init__(self, fc):
         super(Datastore, self).__init__(fc)
         self._hosts = None
+        self._units = None
 
     def validate(self):
         p = self.params
@@ -219,7 +280,7 @@ class Datastore(Resource):
 
     def view(self, obj):
         v = ds_view(obj, self.host_names())
-        return {k: v[k] for k in ("name", "description", "hosts")}
+        return {k: v[k] for k in ("name", "description", "hosts", "storage_units")}
 
     def returned(self, obj):
         return ds_view(obj, self.host_names())
@@ -227,7 +288,23 @@ class Datastore(Resource):
     def desired(self):
         p = self.params
         hosts = sorted(self.host(h)["name"] for h in p["hosts"]) if p["hosts"] is not None else None
-        return {"name": p["name"], "description": p["description"], "hosts": hosts}
+        out = {"name": p["name"], "description": p["description"], "hosts": hosts}
+        if p["extents"] is not None:
+            units = self.site_units()
+            out["extents"] = [fc_storage.unit_named(units, ref)["name"] for ref in p["extents"]]
+        return out
+
+    def site_units(self):
+        if self._units is None:
+            self._units = fc_storage.site_units(self.fc)
+        return self._units
+
+    def diff_create(self, desired):
+        out = {k: v for k, v in desired.items() if v is not None and k != "extents"}
+        if self.params["type"] == "storage_unit" and self.params["storage_unit"]:
+            first = fc_storage.unit_named(self.site_units(), self.params["storage_unit"])["name"]
+            out["storage_units"] = [first] + [u for u in desired.get("extents") or [] if u != first]
+        return out
 
     def compare(self, current, desired):
         changes = {}
@@ -238,7 +315,38 @@ class Datastore(Resource):
             have = set(current["hosts"])
             if want - have or (self.params["hosts_remove_unmanaged"] and have - want):
                 changes["hosts"] = sorted(want if self.params["hosts_remove_unmanaged"] else want | have)
+        if desired.get("extents") is not None:
+            have = current["storage_units"]
+            dropped = [u for u in have[1:] if u not in desired["extents"]]
+            if dropped:
+                raise FcError("Datastore %s spans %s, which extents leaves out: a datastore only grows (VRM has no "
+                              "request that takes a LUN back from a datastore). List every LUN it spans in extents "
+                              "(found before anything was sent)." % (self.params["name"], ", ".join(dropped)))
+            new = [u for u in desired["extents"] if u not in have]
+            if new:
+                changes["storage_units"] = have + new
         return changes
+
+    def expand_steps(self, ds_name, ds, hosts, new_units):
+        """Steps that add ``new_units`` (names) to the datastore, each checked before anything is sent."""
+        units = self.site_units()
+        used = fc_storage.datastores_on(self.fc, units)
+        steps = []
+        for name in new_units:
+            unit = fc_storage.unit_named(units, name)
+            fc_storage.check_expandable(self.fc, ds, unit, used, hosts)
+            steps.append(Step("expand datastore %s with %s (%s GB)" % (ds_name, name, unit.get("capacityGB")),
+                              lambda unit=unit: self._expand(ds_name, unit, hosts)))
+        return steps
+
+    def _expand(self, ds_name, unit, hosts):
+        seeing = {h.get("hostName") for h in unit.get("hostList") or []}
+        for h in hosts:
+            if h["name"] not in seeing:     # connected to the LUN's array but not scanned since it was mapped
+                self.fc.call("POST", self.fc.site_uri + "/storageunits/action/refresh", body={"hostUrn": h["urn"]},
+                             changes=False)
+        ds = fc_lookup.datastore(self.fc, ds_name)
+        self.fc.call("POST", ds["uri"] + "/action/expandDatastore", body={"storageUnitUrn": unit["urn"]})
 
     # -- create ----------------------------------------------------------------------------------
     def _nas_resource(self):
@@ -303,6 +411,18 @@ class Datastore(Resource):
             raise FcError("type=storage_unit needs storage_unit.")
         hosts = [self.host(h) for h in p["hosts"]]
         steps = []
+        extents = []
+        if p["type"] == "storage_unit":
+            units = self.site_units()
+            unit = fc_storage.unit_named(units, p["storage_unit"])
+            used = fc_storage.datastores_on(self.fc, units)
+            fc_storage.check_free(unit, used, p["name"])
+            fc_storage.check_reachable(self.fc, unit, hosts)
+            extents = self.expand_steps(p["name"], {"storageType": "LUNPOME" if unit.get("type") == "LUN" else
+                                                    unit.get("type")}, hosts,
+                                        [u for u in desired.get("extents") or [] if u != unit["name"]])
+        elif p["extents"]:
+            raise FcError("extents needs type=storage_unit: only datastores on SAN LUNs grow by adding LUNs.")
         if p["type"] == "nfs":
             res = self._nas_resource()
             if res is None:
@@ -330,7 +450,7 @@ class Datastore(Resource):
                 self._associate(h, unit["urn"])
             return answer
         steps.append(Step("create datastore %s on %s" % (p["name"], ", ".join(h["name"] for h in hosts)), create))
-        return steps
+        return steps + extents
 
     def plan_update(self, obj, current, changes):
         steps = []
@@ -350,6 +470,10 @@ class Datastore(Resource):
                 h = self.host(name)
                 steps.append(Step("dissociate %s from host %s" % (obj["name"], name),
                                   lambda h=h: self.fc.call("DELETE", uri, params={"hostUrn": h["urn"]})))
+        if "storage_units" in changes:
+            names = changes.get("hosts") or current["hosts"]
+            steps += self.expand_steps(obj["name"], obj, [self.host(n) for n in names],
+                                       [u for u in changes["storage_units"] if u not in current["storage_units"]])
         return steps
 
     def plan_delete(self, obj):
@@ -362,7 +486,8 @@ def main():
         state=dict(type="str", default="present", choices=["present", "absent"]),
         type=dict(type="str", default="nfs", choices=["nfs", "storage_unit"]),
         nfs=dict(type="dict", options=dict(server=dict(type="str", required=True), path=dict(type="str", required=True))),
-        storage_unit=dict(type="str"), hosts=dict(type="list", elements="str"),
+        storage_unit=dict(type="str"), extents=dict(type="list", elements="str"),
+        hosts=dict(type="list", elements="str"),
         hosts_remove_unmanaged=dict(type="bool", default=False), description=dict(type="str"),
         warning_threshold_percent=dict(type="int"), refresh_space=dict(type="bool", default=False),
     ))

@@ -73,6 +73,12 @@ datastores:
       description: Name of the storage unit the datastore is built on (what M(fusioncompute.core.fc_datastore) takes as
         O(fusioncompute.core.fc_datastore#module:storage_unit)).
       type: str
+    storage_units:
+      description:
+        - Names of every storage unit (LUN) the datastore spans, the one it was created on first, then those an
+          expansion added (M(fusioncompute.core.fc_datastore) O(fusioncompute.core.fc_datastore#module:extents)).
+      type: list
+      elements: str
     type:
       description: VRM storage type (V(LUNPOME), V(LUN), V(NAS), V(LOCAL), V(advanceSan), ...).
       type: str
@@ -94,6 +100,8 @@ datastores:
       provisioned_gb: 0
       status: NORMAL
       storage_unit: LUN-prod-01
+      storage_units:
+      - LUN-prod-01
       type: LUNPOME
       urn: urn:sites:4D6B0918:datastores:1
       used_gb: 0

@@ -30,9 +30,16 @@ class Route(object):
         self.regex = re.compile("^" + re.sub(r"\{(\w+)\}", repl, template) + "/?$")
 
 
-def route(method, template, auth=True):
+def route(method, template, auth=True, first=False):
+    """Register a route; ``first`` puts it ahead of the table, for a literal path that a placeholder route
+    registered earlier would otherwise catch (``storageresources/queryiscsisessions`` against
+    ``storageresources/{id}``)."""
     def deco(fn):
-        ROUTES.append(Route(method, template, fn, auth=auth))
+        rt = Route(method, template, fn, auth=auth)
+        if first:
+            ROUTES.insert(0, rt)
+        else:
+            ROUTES.append(rt)
         return fn
     return deco
 

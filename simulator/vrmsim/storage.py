@@ -91,6 +91,10 @@ from vrmsim.routes import route  # noqa: E402
 NAS_EXPORTS = {"198.51.100.210": [("/export/images", 2048), ("/export/iso", 512), ("/export/vms", 4096)],
                "198.51.100.211": [("/export/backup", 8192)]}
 DEFAULT_NAS_CAPACITY = 1024
+# LUNs vrmsim's simulated IP-SAN arrays map to the hosts, per target portal (data channel) address; a SAN
+# resource whose portals are not listed offers one 2048 GB LUN named after it (docs/vrmsim-fidelity.md).
+SAN_LUNS = {"198.51.100.220": [("LUN-ipsan-01", 1024), ("LUN-ipsan-02", 1024), ("LUN-ipsan-03", 512)],
+            "198.51.100.221": [("LUN-ipsan-01", 1024), ("LUN-ipsan-02", 1024), ("LUN-ipsan-03", 512)]}
 
 
 def _ds(engine, req):
@@ -136,7 +140,12 @@ def _units_for(engine, sres):
         for path, cap in exports:
             out.append(("%s:%s" % (ip, path), cap, "NAS"))
     else:
-        out.append(("LUN-%s-01" % sres.data["name"], 2048, "LUN"))
+        for chan in sres.data.get("dataChannel") or []:
+            for name, cap in SAN_LUNS.get(chan.get("ip"), []):
+                if name not in [n for n, _c, _t in out]:
+                    out.append((name, cap, "LUN"))
+        if not out:
+            out.append(("LUN-%s-01" % sres.data["name"], 2048, "LUN"))
     return out
 
 
@@ -201,6 +210,7 @@ def _sres_connect(engine, task, hosts):
     for h in hosts:
         if h not in sres.sim["hosts"]:
             sres.sim["hosts"].append(h)
+        sres.sim.get("sessions_down", {}).pop(h, None)   # connecting logs in to every portal again
     engine.touch(sres)
     existing = {u.data["name"]: u for u in engine.all("storageunits") if u.data["sdUrn"] == sres.urn}
     for name, cap, utype in _units_for(engine, sres):
@@ -233,7 +243,7 @@ def _sres(engine, req):
     urn = "%s:storageresources:%s" % (engine.site_urn, req.params["id"])
     rec = engine.find(urn, "storageresources")
     if rec is None:
-        raise VrmError("10000008", "The storage resource %s does not exist." % urn)
+        raise VrmError("10410013", "The storage resource %s does not exist." % urn)
     return rec
 
 
@@ -296,9 +306,27 @@ def disconnect_sres(engine, req):
     site_check(engine, req)
     sres = _sres(engine, req)
     host = engine.get(req.json().get("hostUrn") or "", "hosts")
+    if host.urn not in sres.sim["hosts"]:
+        raise VrmError("10410177", "Host %s is not connected to the storage resource %s." % (
+            host.data["name"], sres.data["name"]))
+    used = sorted(str(ds.data.get("name")) for ds in datastores_of(engine, sres)
+                  if host.urn in ds.sim.get("hosts", []))
+    if used:
+        raise VrmError("10410014", "Host %s uses datastores of the storage resource %s: %s." % (
+            host.data["name"], sres.data["name"], ", ".join(used)))
     task = engine.start_task("DisconnectStorageResource", sres.urn, sres.data["name"],
                              done=("sres_disconnect", {"host": host.urn}), user=req.session["user"])
     return engine.task_ref(task)
+
+
+def datastores_of(engine, sres):
+    """The datastores on the storage units (LUNs or exports) of a storage resource."""
+    out = []
+    for unit in engine.all("storageunits"):
+        ds = engine.find(unit.sim.get("datastore") or "", "datastores") if unit.data["sdUrn"] == sres.urn else None
+        if ds is not None and ds not in out:
+            out.append(ds)
+    return out
 
 
 DEVICE_TYPES = {"1": ("LOCAL",), "2": ("LUN",), "3": ("LUN",), "4": ("DSWAREPOOL",), "5": ("NAS",),
@@ -454,6 +482,13 @@ def create_datastore(engine, req):
     if existing is not None:
         if host is None:
             raise VrmError("10000009", "The storage unit already holds datastore %s." % existing.data["name"])
+        if body.get("name") not in (None, existing.data["name"]):
+            raise VrmError("10410138", "The storage unit %s already holds datastore %s; a LUN belongs to one "
+                                       "datastore." % (unit.data["name"], existing.data["name"]))
+        for extent in existing.data.get("storageUnits") or []:
+            if host.urn not in (engine.find(extent["urn"], "storageunits") or unit).sim.get("hosts", []):
+                raise VrmError("10410081", "Host %s does not see the storage unit %s of datastore %s; connect it "
+                               "to the storage first." % (host.data["name"], extent["suName"], existing.data["name"]))
         task = engine.start_task("AddDataStoreTask", existing.urn, existing.data["name"],
                                  done=("ds_associate", {"host": host.urn}), user=req.session["user"])
         return engine.task_ref(task, {"urn": existing.urn, "uri": existing.data["uri"]})
@@ -495,10 +530,11 @@ def _ds_drop(engine, task):
     ds = engine.find(task.data["entityUrn"], "datastores")
     if ds is None:
         return
-    unit = engine.find(ds.data.get("suUrn") or "", "storageunits")
-    if unit is not None:
-        unit.sim["datastore"] = None
-        engine.touch(unit)
+    for u in [ds.data.get("suUrn")] + [e.get("urn") for e in ds.data.get("storageUnits") or []]:
+        unit = engine.find(u or "", "storageunits")
+        if unit is not None and unit.sim.get("datastore") == ds.urn:
+            unit.sim["datastore"] = None
+            engine.touch(unit)
     engine.remove(ds.urn)
 
 

@@ -194,6 +194,11 @@ for store, name, template in (("imgs1", "imgs", "tpl-tiny"), ("imgs2", "imgs2", 
     assert tpl[0]["vmConfig"]["disks"][0]["datastoreName"] == name, tpl
     imports = [t for t in objs("tasks") if t["type"] == "ImportTemplate" and t["entityUrn"] == tpl[0]["urn"]]
     assert len(imports) == 1 and imports[0]["status"] == "success", imports
+san = [d for d in objs("datastores") if d["name"] == "ds-san-a"]
+assert len(san) == 1 and san[0]["storageType"] == "LUNPOME" and len(san[0]["hosts"]) == 3, san
+assert san[0]["capacityGB"] == 2048 and [u["suName"] for u in san[0]["storageUnits"]] == ["LUN-ipsan-01",
+                                                                                          "LUN-ipsan-02"], san
+assert [r["name"] for r in objs("storageresources") if r["storageType"] == "san"] == ["ipsan-a"]
 print("vrmsim holds the site")
 PYEOF
 check_on cna 'grep -q "vm.swappiness = 10" /etc/sysctl.d/90-fusioncompute-cna.conf && grep -q " {{ inventory_hostname }}$" /etc/hosts && grep -q "server 10.77.0.1" /etc/chrony/conf.d/fusioncompute.conf' \
