@@ -119,10 +119,13 @@ def test_vcpu_pinning(sim):
     assert task["type"] == "BindCPU"
     cpu = _vm(sim, vm)["vmConfig"]["cpu"]
     assert cpu["cpuBindType"] == "exact" and [e["vcpuScope"] for e in cpu["exactCpuAffinityList"]] == [0, 1]
+    _err(sim.post(vm["uri"] + "/action/migrate", {"location": sim.find("hosts", "cna-prod-02")["urn"]}), "10300311")
     task = sim.wait(sim.ok("PUT", pin, {"cpuBindType": "numa", "numaBinds": [{"nodeId": 1, "vcpus": "0-3"}]}))
     assert task["type"] == "BindNumaNode"
     cpu = _vm(sim, vm)["vmConfig"]["cpu"]
     assert cpu["numaBinds"] == [{"nodeId": 1, "vcpus": "0-3"}] and cpu["exactCpuAffinityList"] == []
+    other = sim.find("hosts", "cna-prod-02")
+    _err(sim.post(vm["uri"] + "/action/migrate", {"location": other["urn"]}), "10321075")
     # pinned: no NUMA adjustment
     sim.wait(sim.ok("POST", vm["uri"] + "/action/stop", {"mode": "force"}))
     _err(sim.put(vm["uri"], {"properties": {"isAutoAdjustNuma": True}}), "10300543")

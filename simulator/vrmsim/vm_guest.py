@@ -308,6 +308,15 @@ def _vcpus_pinned(engine, task, fields):
     engine.touch(vm)
 
 
+def check_pinned_migration(vm):
+    """A VM with pinned vCPUs or bound NUMA nodes stays on its host (migrate_vm calls this)."""
+    cfg = vm.data["vmConfig"]
+    if cfg["properties"].get("numaAffinity") or cfg["cpu"].get("cpuBindType", "nobind") == "numa":
+        raise VrmError("10321075", "The VM is bound to NUMA nodes of its host; it cannot migrate.")
+    if cfg["cpu"].get("cpuBindType", "nobind") != "nobind":
+        raise VrmError("10300311", "The VM's vCPUs are pinned; it cannot migrate.")
+
+
 # -- a volume's I/O limits and weight, as the VM's disk shows them -----------------------------------
 
 def _disk_of(engine, vol):

@@ -443,6 +443,8 @@ def _vm_created(engine, task, boot=True, host=None):
     vm.sim["busy"] = None
     vm.data["status"] = "stopped"
     vm.data["additionalStatus"] = []
+    if host and vm.data.get("isBindingHost"):   # a VM bound to a host shows it before it first runs
+        compute_move(engine, vm, engine.get(host, "hosts"))
     engine.touch(vm)
     if boot and not vm.data.get("isTemplate"):
         try:
