@@ -283,13 +283,13 @@ class VmGuest:
         uri = obj["uri"]
         name = obj["name"]
         if "boot_order" in changes:
-            body = self._boot_body(obj, changes["boot_order"])
+            boot = self._boot_body(obj, changes["boot_order"])
             mine.append(Step("set the boot order of %s: %s" % (name, ", ".join(changes["boot_order"])),
-                             lambda: self.fc.call("PUT", uri, body=body)))
+                             lambda: self.fc.call("PUT", uri, body=boot)))
         if "cpu_pinning" in changes:
-            body = self._pin_body(obj, changes["cpu_pinning"])
+            pin = self._pin_body(obj, changes["cpu_pinning"])
             mine.append(Step("pin the vCPUs of %s: %s" % (name, changes["cpu_pinning"]["mode"]),
-                             lambda: self.fc.call("PUT", uri + "/action/vcpupin", body=body)))
+                             lambda: self.fc.call("PUT", uri + "/action/vcpupin", body=pin)))
         mine += self._io_steps(obj, changes.get("disk_io"))
         tail = 1 if steps and steps[-1].description.startswith("power ") else 0
         if "numa" in changes:
