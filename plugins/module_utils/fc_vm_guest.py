@@ -22,6 +22,8 @@ IO_RANGES = {"kbps": (8, 976562500000), "iops": (16, 4294967295)}
 BOOT_FIRST = {"disk": "disk", "cdrom": "cdrom", "pxe": "network"}
 PIN_MODES = {"none": "nobind", "range": "range", "exact": "exact", "numa": "numa"}
 
+# A disk's I/O options (fc_vm's disk_io entries, fc_volume's io).
+IO_OPTIONS = dict({k: dict(type="int") for k, _f in IO_KEYS}, weight=dict(type="int"))
 GUEST_OPTIONS = dict(
     boot_order=dict(type="list", elements="str"),
     cpu_pinning=dict(type="dict", options=dict(
@@ -32,9 +34,7 @@ GUEST_OPTIONS = dict(
         numa_nodes=dict(type="list", elements="dict", options=dict(
             node=dict(type="int", required=True), vcpus=dict(type="str", required=True))))),
     numa=dict(type="dict", options=dict(auto_adjust=dict(type="bool"), host_nodes=dict(type="list", elements="int"))),
-    disk_io=dict(type="list", elements="dict", options=dict(
-        dict(disk=dict(type="int", required=True), weight=dict(type="int")),
-        **{k: dict(type="int") for k, _f in IO_KEYS})),
+    disk_io=dict(type="list", elements="dict", options=dict(disk=dict(type="int", required=True), **IO_OPTIONS)),
 )
 
 
@@ -131,8 +131,7 @@ def numa_view(vm):
 
 
 def io_view(vm):
-    return [dict({k: d.get(f) or 0 for k, f in IO_KEYS}, disk=i, weight=d.get("ioWeight") or 0)
-            for i, d in enumerate(_ordered_disks(vm), start=1)]
+    return [dict(volume_io(d), disk=i) for i, d in enumerate(_ordered_disks(vm), start=1)]
 
 
 def tools_view(vm):
@@ -215,6 +214,12 @@ def check_guest_options(p):
         if e["disk"] < 1 or e["disk"] in seen:
             raise FcError("%s.disk must be a disk position (1 = the first entry of disks), each once." % where)
         seen.add(e["disk"])
+        check_io(e, where)
+
+
+def check_io(e, where):
+    """The ranges of one disk's I/O options, and the limits VRM takes only one of."""
+    if e:
         for key, _f in IO_KEYS:
             low, high = IO_RANGES[key.rsplit("_", 1)[1]]
             if e.get(key) and not low <= e[key] <= high:
@@ -392,27 +397,35 @@ class VmGuest:
         if after is None:
             return []
         steps = []
-        current = io_view(vm)
-        for disk, cur, want in zip(_ordered_disks(vm), current, after):
-            if want == cur:
-                continue
-            which = "disk %d of %s" % (want["disk"], vm["name"])
-            if (disk.get("pciType") or "").upper() == "IDE":
-                raise FcError("disk_io: %s is on the IDE bus, which has no I/O limits (VRM 10300798)." % which)
-            if disk.get("type") == "share":
-                raise FcError("disk_io: %s is a shared disk, whose I/O settings VRM does not change (10420100)."
-                              % which)
-            if want["weight"] != cur["weight"] and disk.get("storageType") == "NAS":
-                raise FcError("disk_io: %s is on the NAS datastore %s, where disks have no I/O weight (VRM 10420120)."
-                              % (which, disk.get("datastoreName")))
-            vol = urn_to_uri(disk["volumeUrn"])
-            if any(want[k] != cur[k] for k, _f in IO_KEYS):
-                body = {f: want[k] for k, f in IO_KEYS}
-                steps.append(Step("set the I/O limits of %s" % which, lambda vol=vol, body=body: self.fc.call(
-                    "PUT", vol + "/modifyIOpropertyOfVolume", body=body)))
-            if want["weight"] != cur["weight"]:
-                body = {"ioWeight": want["weight"]}
-                steps.append(Step("set the I/O weight of %s to %d" % (which, want["weight"]),
-                                  lambda vol=vol, body=body: self.fc.call(
-                                      "PUT", vol + "/modifyIOWeightOfVolume", body=body)))
+        for disk, cur, want in zip(_ordered_disks(vm), io_view(vm), after):
+            steps += io_steps(self.fc, disk, urn_to_uri(disk["volumeUrn"]), cur, want,
+                              "disk %d of %s" % (want["disk"], vm["name"]))
         return steps
+
+
+def volume_io(vol):
+    """A volume's (or a VM disk's) I/O settings in the option names (0 = unlimited, weight 0 = not set)."""
+    return dict({k: vol.get(f) or 0 for k, f in IO_KEYS}, weight=vol.get("ioWeight") or 0)
+
+
+def io_steps(fc, vol, uri, cur, want, which):
+    """The requests that take the volume ``vol`` (at ``uri``) from the I/O settings ``cur`` to ``want``,
+    refusing before anything is sent what VRM refuses."""
+    if want == cur:
+        return []
+    if (vol.get("pciType") or "").upper() == "IDE":
+        raise FcError("%s is on the IDE bus, which has no I/O limits (VRM 10300798)." % which)
+    if vol.get("type") == "share":
+        raise FcError("%s is a shared disk, whose I/O settings VRM does not change (10420100)." % which)
+    if want["weight"] != cur["weight"] and vol.get("storageType") == "NAS":
+        raise FcError("%s is on the NAS datastore %s, where disks have no I/O weight (VRM 10420120)."
+                      % (which, vol.get("datastoreName")))
+    steps = []
+    if any(want[k] != cur[k] for k, _f in IO_KEYS):
+        body = {f: want[k] for k, f in IO_KEYS}
+        steps.append(Step("set the I/O limits of %s" % which,
+                          lambda: fc.call("PUT", uri + "/modifyIOpropertyOfVolume", body=body)))
+    if want["weight"] != cur["weight"]:
+        steps.append(Step("set the I/O weight of %s to %d" % (which, want["weight"]),
+                          lambda: fc.call("PUT", uri + "/modifyIOWeightOfVolume", body={"ioWeight": want["weight"]})))
+    return steps
