@@ -390,31 +390,18 @@ EXAMPLES = r"""
     name: web01
     state: absent
 
-- name: A database VM bound to its host, on NUMA node 0 with pinned vCPUs, booting from CD-ROM first, disk limits
+- name: A VM bound to its host, on NUMA node 0 with pinned vCPUs, booting from CD-ROM first, with disk limits
   fusioncompute.core.fc_vm:
     name: db01
     template: tpl-centos7
     cna_host: cna-prod-01
     bind_to_host: true
     power_state: powered-off
-    cpu:
-      count: 2
-    disks:
-      - size_gb: 40
-        datastore: datastore-prod
+    disks: [{size_gb: 40, datastore: datastore-prod}]
     boot_order: [cdrom, disk]
-    numa:
-      host_nodes: [0]
-    cpu_pinning:
-      mode: exact
-      vcpus:
-        - {vcpu: 0, cpus: "2"}
-        - {vcpu: 1, cpus: "3"}
-    disk_io:
-      - disk: 1
-        total_iops: 2000
-        read_kbps: 0
-        weight: 500
+    numa: {host_nodes: [0]}
+    cpu_pinning: {mode: exact, vcpus: [{vcpu: 0, cpus: "2"}, {vcpu: 1, cpus: "3"}]}
+    disk_io: [{disk: 1, total_iops: 2000, weight: 500}]
 """
 
 RETURN = r"""
