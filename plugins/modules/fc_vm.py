@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - fusioncompute.core.fc
   - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.fc_vm_guest
   - fusioncompute.core.attributes
 attributes:
   check_mode:
@@ -388,6 +389,19 @@ EXAMPLES = r"""
   fusioncompute.core.fc_vm:
     name: web01
     state: absent
+
+- name: A VM bound to its host, on NUMA node 0 with pinned vCPUs, booting from CD-ROM first, with disk limits
+  fusioncompute.core.fc_vm:
+    name: db01
+    template: tpl-centos7
+    cna_host: cna-prod-01
+    bind_to_host: true
+    power_state: powered-off
+    disks: [{size_gb: 40, datastore: datastore-prod}]
+    boot_order: [cdrom, disk]
+    numa: {host_nodes: [0]}
+    cpu_pinning: {mode: exact, vcpus: [{vcpu: 0, cpus: "2"}, {vcpu: 1, cpus: "3"}]}
+    disk_io: [{disk: 1, total_iops: 2000, weight: 500}]
 """
 
 RETURN = r"""
@@ -500,11 +514,13 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks im
     CPU_KEYS, MEM_KEYS, RANGES, check_customization, check_image_url, check_memory_limit, check_nic)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_create import VmCreate
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_guest import (
+    GUEST_OPTIONS, VmGuest, check_guest_options, guest_view)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 
-class Vm(VmCreate, VmDevices, Resource):
+class Vm(VmGuest, VmCreate, VmDevices, Resource):
     kind = "vm"
 
     def validate(self):
@@ -534,6 +550,7 @@ class Vm(VmCreate, VmDevices, Resource):
         parse_networks(p["ip_networks"], "ip_networks")
         for i, n in enumerate(p["nics"] or []):
             check_nic(i, n)
+        check_guest_options(p)
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
@@ -554,8 +571,8 @@ class Vm(VmCreate, VmDevices, Resource):
 
     def view(self, obj):
         v = vm_view(obj)
-        return {k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
-                                  "nics")}
+        return dict({k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
+                                       "nics")}, **guest_view(obj))
 
     def returned(self, obj):
         return vm_view(obj)
@@ -575,6 +592,7 @@ class Vm(VmCreate, VmDevices, Resource):
             d["nics"] = [{"portgroup": x["portgroup"], "mac": x.get("mac").lower() if x.get("mac") else None,
                           "security_group": x.get("security_group"), "ip_mac_binding": x.get("ip_mac_binding")}
                          for x in p["nics"]]
+        d.update(self.guest_desired())
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
@@ -611,6 +629,7 @@ class Vm(VmCreate, VmDevices, Resource):
                 changes["nics"] = want
             if self._bandwidth_changes(current) or self._nic_security_changes(current):
                 changes.setdefault("nics", want)
+        changes.update(self.guest_compare(current, desired))
         return changes
 
     @staticmethod
@@ -676,7 +695,7 @@ class Vm(VmCreate, VmDevices, Resource):
             steps.append(Step("power %s: %s -> %s" % (obj["name"], "powered-off" if cycle else
                                                       current["power_state"], target),
                               lambda: self._power_to(uri, target)))
-        return steps
+        return self.guest_steps(obj, changes, steps)
 
     def plan_delete(self, obj):
         keep = not self.params["delete_disks"]
@@ -723,7 +742,7 @@ def main():
         wait_for_ip_timeout=dict(type="int", aliases=["wait_for_ip_address_timeout"], default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
-        delete_disks=dict(type="bool", default=True),
+        delete_disks=dict(type="bool", default=True), **GUEST_OPTIONS
     ), mutually_exclusive=[("template", "clone_from", "image")])
     fc.run(lambda: run(fc))
 

@@ -302,6 +302,91 @@ vms:
         nic_byte_out:
           description: Network output in KB/s.
           type: float
+    boot_order:
+      description:
+        - Boot devices in order, as O(fusioncompute.core.fc_vm#module:boot_order) takes them (V(cdrom), V(network),
+          V(disk), V(diskN), V(nicN)).
+      type: list
+      elements: str
+      returned: with details
+    cpu_pinning:
+      description: Pinning of the vCPUs, as O(fusioncompute.core.fc_vm#module:cpu_pinning) takes it.
+      type: dict
+      returned: with details
+      contains:
+        mode:
+          description: V(none), V(range), V(exact) or V(numa).
+          type: str
+        cpus:
+          description: With V(range), the physical CPUs (V(0-3,8)); null otherwise.
+          type: str
+        vcpus:
+          description: With V(exact), C(vcpu) and its physical C(cpus) per pinned vCPU; null otherwise.
+          type: list
+          elements: dict
+        numa_nodes:
+          description: With V(numa), C(node) and its C(vcpus) per host NUMA node; null otherwise.
+          type: list
+          elements: dict
+    numa:
+      description: NUMA placement.
+      type: dict
+      returned: with details
+      contains:
+        auto_adjust:
+          description: Whether VRM adjusts the VM's NUMA structure.
+          type: bool
+        host_nodes:
+          description: Host NUMA nodes the VM is bound to.
+          type: list
+          elements: int
+    disk_io:
+      description: I/O limits (0 = unlimited) and weight (0 = not set) of each disk, in the order of RV(vms[].disks).
+      type: list
+      elements: dict
+      returned: with details
+      contains:
+        disk:
+          description: Position of the disk in RV(vms[].disks), from 1.
+          type: int
+        read_kbps:
+          description: Read limit in KB/s.
+          type: int
+        write_kbps:
+          description: Write limit in KB/s.
+          type: int
+        total_kbps:
+          description: Read and write limit in KB/s.
+          type: int
+        read_iops:
+          description: Read requests per second.
+          type: int
+        write_iops:
+          description: Write requests per second.
+          type: int
+        total_iops:
+          description: Read and write requests per second.
+          type: int
+        weight:
+          description: I/O weight (10-1000).
+          type: int
+    tools:
+      description: What the VM reports of its VM Tools.
+      type: dict
+      returned: with details
+      contains:
+        status:
+          description: C(pvDriverStatus) - V(running), V(starting) or V(notRunning).
+          type: str
+        install_status:
+          description: The Tools ISO in the drive - V(fill) (mounted), V(empty), V(injecting) or V(ejecting).
+          type: str
+        version:
+          description: Version the guest last reported (null when it never ran Tools).
+          type: str
+        auto_upgrade:
+          description: Whether the Tools upgrade themselves.
+          type: bool
   sample:
     - urn: urn:sites:4D6B0918:vms:i-00000001
       uri: /service/sites/4D6B0918/vms/i-00000001
@@ -334,6 +419,12 @@ vms:
           bandwidth: {tx_average: 0, tx_peak: 0, tx_burst: 0, priority: 0}
       os: {type: Linux, version: 10115, hostname: null}
       tools_running: false
+      boot_order: [disk]
+      cpu_pinning: {mode: none, cpus: null, vcpus: null, numa_nodes: null}
+      numa: {auto_adjust: false, host_nodes: []}
+      disk_io:
+        - {disk: 1, read_kbps: 0, write_kbps: 0, total_kbps: 0, read_iops: 0, write_iops: 0, total_iops: 0, weight: 0}
+      tools: {status: notRunning, install_status: empty, version: 3.0.0.045, auto_upgrade: true}
       statistics: {cpu_usage: 0.0, mem_usage: 0.0, disk_io_in: 0.0, disk_io_out: 0.0, nic_byte_in: 0.0,
                    nic_byte_out: 0.0}
 """
@@ -342,6 +433,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import POWER_STATES, power_state, vm_view
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import bandwidth_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_guest import guest_view
 
 VRM_STATUS = {word: status for status, word in POWER_STATES.items()}
 METRICS = ["cpu_usage", "mem_usage", "disk_io_in", "disk_io_out", "nic_byte_in", "nic_byte_out"]
@@ -399,6 +491,7 @@ def run(fc):
         if p["details"] or p["urn"]:
             full = vm if "cpu" in (vm.get("vmConfig") or {}) else fc.client.get(vm["uri"])
             item = dict(_brief(full), **vm_view(full))
+            item.update(guest_view(full))
             if ports is None:   # the NICs' switch ports hold their bandwidth: one paged list for all VMs
                 ports = {v.get("vmVifMAC"): v for v in fc.client.list_all(fc.site_uri + "/vsps", "vsps",
                                                                           {"vmName": p["name"]} if p["name"] else {})}

@@ -61,6 +61,37 @@ options:
     type: str
     choices: [virtio, scsi, ide]
     default: virtio
+  io:
+    description:
+      - I/O limits (0 = unlimited) and weight of the volume (VRM C(modifyIOpropertyOfVolume),
+        C(modifyIOWeightOfVolume)); a setting not given is left alone. The same settings as
+        O(fusioncompute.core.fc_vm#module:disk_io) for the disks of a VM.
+      - A total limit replaces the read and write limits of its unit and the other way round (VRM takes one or
+        the other). IDE and shared volumes have no I/O settings; the weight needs the volume attached to a VM and
+        not on a NAS datastore. Checked before anything is sent.
+    type: dict
+    suboptions:
+      read_kbps:
+        description: Read bandwidth limit in KB/s (0, or 8 to 976562500000).
+        type: int
+      write_kbps:
+        description: Write bandwidth limit in KB/s (0, or 8 to 976562500000).
+        type: int
+      total_kbps:
+        description: Read and write bandwidth limit together, in KB/s (0, or 8 to 976562500000).
+        type: int
+      read_iops:
+        description: Read requests per second (0, or 16 to 4294967295).
+        type: int
+      write_iops:
+        description: Write requests per second (0, or 16 to 4294967295).
+        type: int
+      total_iops:
+        description: Read and write requests per second together (0, or 16 to 4294967295).
+        type: int
+      weight:
+        description: I/O weight against the other disks of the host, 10 to 1000.
+        type: int
 seealso:
   - module: fusioncompute.core.fc_volume_info
   - module: fusioncompute.core.fc_vm
@@ -82,6 +113,14 @@ EXAMPLES = r"""
     datastore: datastore-prod
     vm: web01
 
+- name: Limit it to 500 read and 200 write requests a second, and give it a higher I/O weight
+  fusioncompute.core.fc_volume:
+    name: web01-data
+    io:
+      read_iops: 500
+      write_iops: 200
+      weight: 800
+
 - name: Detach it
   fusioncompute.core.fc_volume:
     name: web01-data
@@ -90,7 +129,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 volume:
-  description: The volume (name, urn, size_gb, thin, datastore, status, vm_urn, used_mb).
+  description: The volume (name, urn, size_gb, thin, datastore, status, vm_urn, used_mb, io).
   returned: always
   type: dict
   sample:
@@ -105,6 +144,7 @@ volume:
     vm: web01
     vm_urn: urn:sites:4D6B0918:vms:i-00000003
     used_mb: 2048
+    io: {read_kbps: 0, write_kbps: 0, total_kbps: 0, read_iops: 500, write_iops: 200, total_iops: 0, weight: 800}
 race:
   description:
     - Another run created an object of the same name at the same time, and this run's was not the oldest;
@@ -153,6 +193,8 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors impor
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import is_urn, urn_to_uri
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import BUSES, check_disk_size
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_guest import (
+    IO_OPTIONS, check_io, io_steps, merge_io, volume_io)
 
 
 class Volume(Resource):
@@ -168,6 +210,7 @@ class Volume(Resource):
         if not p["name"] and not p["urn"]:
             raise FcError("Give name or urn.")
         check_disk_size(p["size_gb"], "size_gb")
+        check_io(p["io"], "io")
 
     def find(self):
         p = self.params
@@ -193,7 +236,8 @@ class Volume(Resource):
 
     def view(self, obj):
         vm = self.attached_vm(obj)
-        return {"name": obj.get("name"), "size_gb": obj.get("quantityGB"), "vm": vm["name"] if vm else ""}
+        return {"name": obj.get("name"), "size_gb": obj.get("quantityGB"), "vm": vm["name"] if vm else "",
+                "io": volume_io(obj)}
 
     def returned(self, obj):
         vm = self.attached_vm(obj)
@@ -201,7 +245,7 @@ class Volume(Resource):
                 "thin": obj.get("isThin"), "shared": obj.get("type") == "share", "datastore": obj.get("datastoreName"),
                 "datastore_urn": obj.get("datastoreUrn"), "status": obj.get("status"),
                 "vm": vm["name"] if vm else None, "vm_urn": vm["urn"] if vm else None,
-                "used_mb": obj.get("volProvisionSize")}
+                "used_mb": obj.get("volProvisionSize"), "io": volume_io(obj)}
 
     def _vm(self, ref):
         return fc_lookup.vm(self.fc, name=None if is_urn(ref) else ref, urn=ref if is_urn(ref) else None,
@@ -212,6 +256,8 @@ class Volume(Resource):
         d = {"size_gb": p["size_gb"]}
         if p["vm"] is not None:
             d["vm"] = self._vm(p["vm"])["name"] if p["vm"] else ""
+        if p["io"]:
+            d["io"] = merge_io({}, p["io"])    # the settings given, and the limits they replace
         return d
 
     def plan_create(self, desired):
@@ -232,6 +278,16 @@ class Volume(Resource):
             steps.append(Step("attach it to %s" % vm["name"], lambda: self.fc.call(
                 "POST", vm["uri"] + "/action/attachvol", body={"volUrn": self._created,
                                                                "pciType": BUSES[p["bus"]]})))
+        if p["io"]:
+            if p["io"].get("weight") and not p["vm"]:
+                raise FcError("io.weight needs the volume attached to a VM (VRM 10300330); give vm.")
+
+            def set_io():
+                vol = self.client.get(urn_to_uri(self._created))
+                for step in io_steps(self.fc, vol, vol["uri"], volume_io(vol), merge_io(volume_io(vol), p["io"]),
+                                     "volume %s" % p["name"]):
+                    step.fn()
+            steps.append(Step("set its I/O settings", set_io))
         return steps
 
     def plan_update(self, obj, current, changes):
@@ -253,6 +309,11 @@ class Volume(Resource):
                 vm = self._vm(p["vm"])
                 steps.append(Step("attach %s to %s" % (obj["name"], vm["name"]), lambda: self.fc.call(
                     "POST", vm["uri"] + "/action/attachvol", body={"volUrn": obj["urn"], "pciType": BUSES[p["bus"]]})))
+        if "io" in changes:
+            if p["io"].get("weight") and not changes.get("vm", current["vm"]):
+                raise FcError("io.weight needs the volume attached to a VM (VRM 10300330); give vm.")
+            steps += io_steps(self.fc, obj, obj["uri"], current["io"], merge_io(current["io"], p["io"]),
+                              "volume %s" % obj["name"])
         return steps
 
     def plan_delete(self, obj):
@@ -272,6 +333,7 @@ def main():
         size_gb=dict(type="int"), datastore=dict(type="str"), thin=dict(type="bool", default=True),
         shared=dict(type="bool", default=False), vm=dict(type="str"),
         bus=dict(type="str", default="virtio", choices=["virtio", "scsi", "ide"]),
+        io=dict(type="dict", options=IO_OPTIONS),
     ))
     fc.run(lambda: Volume(fc).run())
 

@@ -8,6 +8,7 @@ from vrmsim.routes import route
 from vrmsim.vm_spec import (
     MAX_NICS, PCI_SLOTS, _build_nics, _check_space, _mac, _new_disk_volume, _pci, _validate_cpu, _validate_mem,
     disk_entry)
+from vrmsim.vm_guest import NUMA_PROPS, apply_boot_orders, check_modify
 from vrmsim.vms import _assign_ips, _busy, _vm
 
 
@@ -72,12 +73,13 @@ def modify_vm(engine, req):
         else:
             template = None
     if props:
-        allowed = set(cfg["properties"]) | {"bootFirmwareTime", "cdRomBootOrder"}
+        allowed = set(cfg["properties"]) | {"bootFirmwareTime", "cdRomBootOrder"} | set(NUMA_PROPS)
         # property names bind regardless of case, like every field name (docs/vrmsim-fidelity.md)
         props = {next((a for a in allowed if a.lower() == k.lower()), k): v for k, v in props.items()}
         unknown = set(props) - allowed
         if unknown:
             raise VrmError("10000001", "Unknown properties: %s." % ", ".join(sorted(unknown)))
+    orders = check_modify(engine, vm, body, props)   # boot order and NUMA (vm_guest)
     ttype = "ModifyVm"
     if template is True:
         ttype = "TransformVmToTemplate"
@@ -85,7 +87,7 @@ def modify_vm(engine, req):
         ttype = "TransformTemplateToVm"
     task = engine.start_task(ttype, vm.urn, vm.data["name"],
                              done=("vm_modified", {"fields": fields, "cpu": cpu, "mem": mem, "props": props,
-                                                   "template": template}),
+                                                   "template": template, "orders": orders}),
                              fail=("vm_unbusy", {}), user=req.session["user"])
     vm.sim["busy"] = task.urn
     engine.touch(vm)
@@ -101,7 +103,7 @@ def _vm_unbusy(engine, task):
 
 
 @handler("vm_modified")
-def _vm_modified(engine, task, fields, cpu, mem, props, template):
+def _vm_modified(engine, task, fields, cpu, mem, props, template, orders=None):
     vm = engine.find(task.data["entityUrn"], "vms")
     if vm is None:
         return
@@ -113,6 +115,7 @@ def _vm_modified(engine, task, fields, cpu, mem, props, template):
     if "quantityMB" in mem:
         cfg["memory"]["limit"] = cfg["memory"]["quantityMB"]
     cfg["properties"].update(props)
+    apply_boot_orders(engine, vm, orders or {})
     if template is not None:
         vm.data["isTemplate"] = template
         vm.data["idle"] = -1 if template else 0

@@ -5,6 +5,7 @@ from vrmsim.common import as_bool, as_int, as_str, lst, obj, site_check
 from vrmsim.drs_rules import MIGRATE_REFUSED, NO_RULE_HOST
 from vrmsim.engine import handler
 from vrmsim.errors import VrmError
+from vrmsim.vm_guest import check_pinned_migration
 from vrmsim.routes import route
 from vrmsim.vm_spec import _check_space
 from vrmsim.vms import _busy, _vm, compute_move
@@ -18,6 +19,7 @@ def migrate_vm(engine, req):
     _busy(engine, vm)
     if vm.data["status"] not in ("running", "stopped"):
         raise VrmError("10300015", "The VM does not allow migration in state %s." % vm.data["status"])
+    check_pinned_migration(vm)
     body = req.json()
     loc = as_str(body.get("location"), "location", hi=1024, code="10300067") or ""
     if ":hosts:" in loc:

@@ -137,6 +137,8 @@ def _set_status(engine, vm, status):
         if not vm.sim.get("started_at"):
             vm.sim["started_at"] = engine.now()
         _assign_ips(engine, vm)
+        if vm.data.get("toolInstallStatus") == "fill":   # the guest finds the Tools ISO (vm_guest)
+            engine.schedule(engine.now(), {"op": "call", "handler": "guest_started", "args": {"vm": vm.urn}})
     elif status in ("stopped", "hibernated"):
         vm.data["pvDriverStatus"] = "notRunning"
         vm.sim["started_at"] = None
@@ -278,6 +280,7 @@ def create_vm(engine, req):
     body = req.json()
     vm = _new_from_body(engine, body)
     vm.sim["tools"] = False  # a blank VM has no guest OS, hence no tools (docs/vrmsim-fidelity.md)
+    vm.data["toolsVersion"] = ""
     auto = as_bool(body.get("autoBoot"), "autoBoot", True)
     task = _start_creation(engine, req, vm, "CreateVmTask",
                            ("vm_created", {"boot": auto, "host": vm.sim.get("pinned")}))
@@ -440,6 +443,8 @@ def _vm_created(engine, task, boot=True, host=None):
     vm.sim["busy"] = None
     vm.data["status"] = "stopped"
     vm.data["additionalStatus"] = []
+    if host and vm.data.get("isBindingHost"):   # a VM bound to a host shows it before it first runs
+        compute_move(engine, vm, engine.get(host, "hosts"))
     engine.touch(vm)
     if boot and not vm.data.get("isTemplate"):
         try:

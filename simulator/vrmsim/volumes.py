@@ -213,21 +213,25 @@ def migrate_volume(engine, req):
 
 @route("PUT", "/service/sites/{site}/volumes/{id}/modifyIOpropertyOfVolume")
 def volume_io(engine, req):
-    """Disk QoS limits (task ModifyIOpropertyTask)."""
+    """Disk QoS limits (task ModifyIOpropertyTask); the VM's disk shows them too (vm_guest.check_io)."""
+    from vrmsim.vm_guest import check_io
     site_check(engine, req)
     vol = _vol(engine, req)
     body = req.json()
     fields = {}
-    for f, lo in (("maxReadBytes", 8), ("maxWriteBytes", 8), ("maxReadRequest", 16), ("maxWriteRequest", 16)):
+    for f, lo, hi in (("maxReadBytes", 8, 976562500000), ("maxWriteBytes", 8, 976562500000),
+                      ("maxReadRequest", 16, 4294967295), ("maxWriteRequest", 16, 4294967295),
+                      ("totalRWBytes", 8, 976562500000), ("totalRWRequest", 16, 4294967295)):
         if f not in body:
+            if f.startswith("total"):
+                continue
             raise VrmError("10000001", "%s is required (0 = unlimited)." % f)
-        val = as_int(body[f], f, 0, 2 ** 53 - 1)
+        val = as_int(body[f], f, 0, hi, code="10420163")
         if val and val < lo:
-            raise VrmError("10000001", "%s is 0 or at least %d." % (f, lo))
+            raise VrmError("10420163", "%s is 0 (unlimited) or %d to %d." % (f, lo, hi))
         fields[f] = val
-    for f in ("totalRWBytes", "totalRWRequest"):
-        if f in body:
-            fields[f] = as_int(body[f], f, 0, 2 ** 53 - 1)
+    check_io(engine, vol, fields)
     task = engine.start_task("ModifyIOpropertyTask", vol.urn, vol.data["name"],
-                             done=("vol_status", {"status": "USE", "fields": fields}), user=req.session["user"])
+                             done=("vol_io_set", {"fields": fields}), fail=("vol_status", {"status": "USE"}),
+                             user=req.session["user"])
     return engine.task_ref(task)
