@@ -194,6 +194,10 @@ def _check_together(final, current, host_ips):
     if len(migration) > 1:
         raise refuse("10506013", "Only one interface of a host carries migration traffic, not %s." %
                      ", ".join(migration))
+    for a in items:
+        if a.get("ip") and a["plane"] != "management" and a["ip"] in host_ips:
+            raise refuse("10506008", "Address %s of interface %s is the management address of host %s." % (
+                a["ip"], a["name"], host_ips[a["ip"]]))
     for n, a in enumerate(items):
         for b in items[n + 1:]:
             if a["vlan"] and a["vlan"] == b["vlan"]:
@@ -208,9 +212,6 @@ def _check_together(final, current, host_ips):
                                              "subnet; each plane has its own." % (
                                                  a["name"], a["ip"], a["prefix"], b["name"], b["ip"], b["prefix"],
                                                  current["host"]))
-        if a.get("ip") and a["plane"] != "management" and a["ip"] in host_ips:
-            raise refuse("10506008", "Address %s of interface %s is the management address of host %s." % (
-                a["ip"], a["name"], host_ips[a["ip"]]))
 
 
 def interface_body(w, cur=None):
