@@ -16,6 +16,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network impo
 
 FIELDS = (("shares", "txWeight"), ("reservation", "txReserve"), ("priority", "priority"), ("limit", "txLimit"),
           ("peak", "txPeakLimit"), ("burst", "txBurstSize"))
+OPTION_NAMES = tuple(k for k, f in FIELDS)
 MODE_ONLY = {"shares": "shares", "reservation": "reservation", "priority": "reservation"}
 
 ARGSPEC = dict(type="list", elements="dict", options=dict(
@@ -73,7 +74,7 @@ def current(client, dvs):
 
 
 def view(classes):
-    return [dict((k, v) for k, v in c.items() if k != "uri") for _, c in sorted(classes.items())]
+    return [dict((k, v) for k, v in classes[name].items() if k != "uri") for name in sorted(classes)]
 
 
 def changes(have, want):
@@ -88,8 +89,8 @@ def changes(have, want):
         merged = dict(cur, **dict((k, v) for k, v in w.items() if v is not None))
         if merged["reservation"] and merged["limit"] and merged["reservation"] > merged["limit"]:
             raise _refuse("10540520", "io_control_classes[%s]: the reservation (%d Mbit/s) would exceed the port "
-                                      "group's limit (%d Mbit/s)." % (w["portgroup"], merged["reservation"],
-                                                                     merged["limit"]))
+                                      "group's limit (%d Mbit/s)." % (
+                                          w["portgroup"], merged["reservation"], merged["limit"]))
         if merged["priority"] and not merged["limit"]:
             raise _refuse("10504023", "io_control_classes[%s]: a priority needs a limit." % w["portgroup"])
         diff = dict((k, v) for k, v in w.items() if k != "portgroup" and v is not None and cur[k] != v)
@@ -105,6 +106,6 @@ def steps(have, diffs, step):
     for d in diffs:
         body = dict((f, d[k]) for k, f in FIELDS if k in d)
         out.append(step("set network I/O control of traffic class %s: %s" % (
-            d["portgroup"], ", ".join("%s %s" % (k, d[k]) for k, _ in FIELDS if k in d)),
+            d["portgroup"], ", ".join("%s %s" % (k, d[k]) for k in OPTION_NAMES if k in d)),
             "PUT", have[d["portgroup"]]["uri"], body))
     return out

@@ -217,9 +217,9 @@ def _check_together(final, current, host_ips):
 def interface_body(w, cur=None):
     """The SystemIntf body of a create (``cur`` None) or of the fields of an update that differ from ``cur``."""
     body = {}
-    fields = (("name", "name", None), ("description", "description", None), ("vlan", "vlanId", None),
-              ("ip", "netAddr", None), ("prefix", "netMask", None), ("gateway", "gateway", None))
-    for opt, field, _ in fields:
+    fields = (("name", "name"), ("description", "description"), ("vlan", "vlanId"), ("ip", "netAddr"),
+              ("prefix", "netMask"), ("gateway", "gateway"))
+    for opt, field in fields:
         if w.get(opt) is not None and (cur is None or w[opt] != cur.get(opt)):
             body[field] = w[opt]
     if w.get("traffic") is not None and (cur is None or w["traffic"] != cur["traffic"]):
