@@ -232,3 +232,17 @@ def test_added_host_gets_a_management_plane_and_removal_takes_it(sim):
                 if o["urn"].startswith(ans["urn"] + ":")]
     assert not [o for o in sim.sim("GET", "/objects?kind=uplinkportaggrs")["objects"]
                 if o["urn"].startswith(ans["urn"] + ":")]
+
+
+def test_generated_hosts_have_a_management_plane():
+    from conftest import start_inprocess
+    server, engine, client = start_inprocess(hosts=2)
+    try:
+        intfs = [r for r in engine.all("systemintfs") if r.data["type"] == 0]
+        hosts = engine.all("hosts")
+        assert len(hosts) == 8 and len(intfs) == 8
+        assert sorted(i.data["netAddr"] for i in intfs) == sorted(h.data["ip"] for h in hosts)
+    finally:
+        server.shutdown()
+        server.server_close()
+        engine.close()

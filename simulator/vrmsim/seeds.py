@@ -118,6 +118,7 @@ def generate(engine, vms=0, hosts=0):
         h = _host(engine, "cna-gen-%04d" % n, "198.51.100.%d" % (30 + n % 200) if n < 200 else
                   "10.%d.%d.%d" % (200 + n // 65536 % 50, n // 256 % 256, n % 256), c, 64, 1024)
         h.data["ip"] = "100.64.%d.%d" % (n // 256 % 256, n % 256)
+        host_network.add_management_plane(engine, h)
         attach_uplink(engine, dvs, h)
         for ds in engine.all("datastores"):
             if ds.urn == dss[c.urn].urn or ds.data["storageType"] == "NAS":
