@@ -207,7 +207,8 @@ def _check_together(final, current, host_ips):
                 if a["ip"] == b["ip"]:
                     raise refuse("10506008", "Interfaces %s and %s both have the address %s." % (
                         a["name"], b["name"], a["ip"]))
-                if _net(a["ip"], a["prefix"]).overlaps(_net(b["ip"], b["prefix"])):
+                if a.get("prefix") and b.get("prefix") and _net(a["ip"], a["prefix"]).overlaps(
+                        _net(b["ip"], b["prefix"])):
                     raise refuse("10506044", "Interfaces %s (%s/%s) and %s (%s/%s) of host %s are in the same "
                                              "subnet; each plane has its own." % (
                                                  a["name"], a["ip"], a["prefix"], b["name"], b["ip"], b["prefix"],
