@@ -13,7 +13,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INTRO = {
     "vrm": "Run it on the VRM node(s); the site objects are built once, from the controller.",
-    "cna": "Run it on every CNA node; registration, uplinks and datastores are done from the controller.",
+    "cna": "Run it on every CNA node; registration, network planes, uplinks and datastores are done from the "
+           "controller.",
     "imgs": "Run it on the image store node; the datastore and templates are registered from the controller.",
     "nova_compute": "Run it on the node(s) that host nova-compute; nova-compute is a client of VRM, like the vCenter driver, "
                     "so this need not be a CNA node. The driver itself is documented in nova_driver/README.md.",

@@ -11,7 +11,12 @@ short_description: Manage FusionCompute distributed virtual switches and their h
 version_added: 0.1.0
 description:
   - Creates, updates and deletes a DVS, with its MTU, type, IGMP snooping, VLAN pools, and network I/O control
-    (QoS type).
+    (NIOC) - the mode (O(io_control)) and the values of each traffic class (O(io_control_classes)).
+  - "Network I/O control as FusionCompute defines it (VRM C(qosType), FC8DOC 5.4 and 5.5): every port group of the
+    DVS is a traffic class. With O(io_control=shares), classes share a congested uplink in proportion to their
+    O(io_control_classes[].shares). With O(io_control=reservation), each class is guaranteed its
+    O(io_control_classes[].reservation) and served in O(io_control_classes[].priority) order. In both modes a
+    class is shaped to its O(io_control_classes[].limit) (peak, burst)."
   - Adds the host uplinks listed in O(uplinks); removes unlisted ones only with O(uplinks_remove_unmanaged=true).
   - VRM refuses to delete a DVS that still has port groups (error 10540022), used by VMs or not; delete them
     first with M(fusioncompute.core.fc_portgroup).
@@ -56,6 +61,41 @@ options:
     description: Network I/O control mode (VRM C(qosType)) - V(shares) (shaping and shares) or V(reservation).
     type: str
     choices: [shares, reservation]
+  io_control_classes:
+    description:
+      - Network I/O control per traffic class, one entry per port group of the DVS (create the port groups first
+        with M(fusioncompute.core.fc_portgroup)). Only the classes listed, and only the values given, are managed.
+      - Rates are Mbit/s (a number, or with a unit such as V(1G)), burst in Mbit; V(0) removes a value.
+      - The limit, peak, burst and priority are the port group's outbound shaping that
+        M(fusioncompute.core.fc_portgroup) sets as O(fusioncompute.core.fc_portgroup#module:tx) and
+        O(fusioncompute.core.fc_portgroup#module:priority); manage them in one of the two modules.
+    type: list
+    elements: dict
+    suboptions:
+      portgroup:
+        description: Name of the port group (the traffic class).
+        type: str
+        required: true
+      shares:
+        description: Bandwidth shares of the class, 1-100 (VRM C(txWeight)); with O(io_control=shares) only.
+        type: int
+      reservation:
+        description: Bandwidth guaranteed to the class, 1-10000 Mbit/s and not above its limit (VRM C(txReserve));
+          with O(io_control=reservation) only.
+        type: raw
+      priority:
+        description: Scheduling priority of the class, 2 (first) to 7; with O(io_control=reservation) only, and
+          it needs a limit.
+        type: int
+      limit:
+        description: Average outbound rate of the class (VRM C(txLimit)).
+        type: raw
+      peak:
+        description: Peak outbound rate, at least the limit (default the limit).
+        type: raw
+      burst:
+        description: Burst size in Mbit (default the limit).
+        type: raw
   vlan_pools:
     description: VLAN pools of the uplinks; added when missing (never removed).
     type: list
@@ -101,6 +141,20 @@ EXAMPLES = r"""
         port: eth3
       - host: cna-dev-02
         port: eth3
+
+- name: Network I/O control per traffic class of the production DVS (reservation and priority)
+  fusioncompute.core.fc_dvs:
+    name: dvs-prod
+    io_control: reservation
+    io_control_classes:
+      - portgroup: prod-vlan100
+        reservation: 2G
+        limit: 4G
+        priority: 2
+      - portgroup: dev-vlan200
+        reservation: 500
+        limit: 1G
+        priority: 6
 """
 
 RETURN = r"""
@@ -112,6 +166,9 @@ dvs:
     description: Production DVS
     igmp_snooping: false
     io_control: shares
+    io_control_classes:
+    - {portgroup: VM-Network, shares: 0, reservation: 0, priority: 0, limit: 0, peak: 0, burst: 0}
+    - {portgroup: prod-vlan100, shares: 60, reservation: 0, priority: 0, limit: 4000, peak: 4000, burst: 4000}
     mtu: 1500
     name: dvs-prod
     portgroup_count: 3
@@ -157,7 +214,7 @@ tasks:
       type: float
 """
 
-from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_dvs_nioc as nioc, fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import DVS_QOS as QOS, DVS_TYPES as TYPES, dvs_view
@@ -172,15 +229,22 @@ class Dvs(Resource):
                 raise FcError("vlan_pools entry %s-%s must be within 1-4094 and ordered." % (v["start"], v["end"]))
 
     def find(self):
-        return fc_lookup.dvs(self.fc, self.params["name"], required=False)
+        self._found = fc_lookup.dvs(self.fc, self.params["name"], required=False)
+        return self._found
 
     def view(self, obj):
         v = dvs_view(obj)
         v["uplinks"] = [{"host": u["host"], "port": u["port"]} for u in v["uplinks"]]
-        return {k: v[k] for k in ("description", "mtu", "igmp_snooping", "io_control", "uplinks", "vlan_pools")}
+        out = {k: v[k] for k in ("description", "mtu", "igmp_snooping", "io_control", "uplinks", "vlan_pools")}
+        if self.params["io_control_classes"] is not None:
+            self._classes = nioc.current(self.client, obj)
+            out["io_control_classes"] = self._classes
+        return out
 
     def returned(self, obj):
-        return dvs_view(obj)
+        out = dvs_view(obj)
+        out["io_control_classes"] = nioc.view(nioc.current(self.client, obj))
+        return out
 
     def _uplink_targets(self):
         """Resolve O(uplinks) to (host, port) objects, validating before anything changes."""
@@ -205,11 +269,20 @@ class Dvs(Resource):
                                   key=lambda u: (u["host"], u["port"]))
         if p["vlan_pools"] is not None:
             d["vlan_pools"] = [{"start": v["start"], "end": v["end"]} for v in p["vlan_pools"]]
+        mode = p["io_control"] or (dvs_view(self._found)["io_control"] if self._found else None)
+        d["io_control_classes"] = nioc.wanted(p["io_control_classes"], mode)
+        if d["io_control_classes"] and self._found is None:
+            raise FcError("io_control_classes name port groups of DVS %s, which does not exist yet: create the DVS, "
+                          "then its port groups (fusioncompute.core.fc_portgroup), then set the classes."
+                          % p["name"])
         return d
 
     def compare(self, current, desired):
         changes = super(Dvs, self).compare(current, {k: v for k, v in desired.items()
-                                                     if k not in ("uplinks", "vlan_pools")})
+                                                     if k not in ("uplinks", "vlan_pools", "io_control_classes")})
+        classes = nioc.changes(current.get("io_control_classes") or {}, desired.get("io_control_classes"))
+        if classes:
+            changes["io_control_classes"] = classes
         if desired.get("uplinks") is not None:
             have = {(u["host"], u["port"]) for u in current["uplinks"]}
             want = {(u["host"], u["port"]) for u in desired["uplinks"]}
@@ -276,7 +349,16 @@ class Dvs(Resource):
                 "add VLAN pools %s" % ", ".join("%d-%d" % (v["start"], v["end"]) for v in missing),
                 "POST", uri + "/action/addvlanpool",
                 {"vlanPoolSet": [{"startVlanId": v["start"], "endVlanId": v["end"]} for v in missing]}))
+        if "io_control_classes" in changes:
+            steps += nioc.steps(self._classes, changes["io_control_classes"], self._step)
         return steps
+
+    def diff_update(self, current, changes):
+        before, after = super(Dvs, self).diff_update(current, changes)
+        if "io_control_classes" in changes:
+            before["io_control_classes"] = [dict((k, current["io_control_classes"][c["portgroup"]][k]) for k in c)
+                                            for c in changes["io_control_classes"]]
+        return before, after
 
     def plan_delete(self, obj):
         return [Step("delete DVS %s" % obj["name"], lambda: self.fc.call("DELETE", obj["uri"]))]
@@ -293,7 +375,7 @@ def main():
                                                                    end=dict(type="int", required=True))),
         uplinks=dict(type="list", elements="dict", options=dict(host=dict(type="str", required=True),
                                                                 port=dict(type="str", required=True))),
-        uplinks_remove_unmanaged=dict(type="bool", default=False),
+        uplinks_remove_unmanaged=dict(type="bool", default=False), io_control_classes=nioc.ARGSPEC,
     ))
     fc.run(lambda: Dvs(fc).run())
 

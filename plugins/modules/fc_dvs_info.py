@@ -10,7 +10,8 @@ module: fc_dvs_info
 short_description: Read FusionCompute distributed virtual switches
 version_added: 0.1.0
 description:
-  - Lists DVSs with MTU, uplinks and VLAN pools; the name filter is sent to VRM.
+  - Lists DVSs with MTU, uplinks, VLAN pools and network I/O control (the mode and the values of each traffic
+    class, that is of each port group); the name filter is sent to VRM.
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
@@ -49,6 +50,33 @@ dvss:
     io_control:
       description: Network I/O control - V(shares) or V(reservation).
       type: str
+    io_control_classes:
+      description: Network I/O control per traffic class (port group), as
+        O(fusioncompute.core.fc_dvs#module:io_control_classes) sets it; 0 where a value is not set.
+      type: list
+      elements: dict
+      contains:
+        portgroup:
+          description: Name of the port group.
+          type: str
+        shares:
+          description: Bandwidth shares (1-100).
+          type: int
+        reservation:
+          description: Guaranteed bandwidth in Mbit/s.
+          type: int
+        priority:
+          description: Scheduling priority (2-7).
+          type: int
+        limit:
+          description: Average outbound rate in Mbit/s.
+          type: int
+        peak:
+          description: Peak outbound rate in Mbit/s.
+          type: int
+        burst:
+          description: Burst size in Mbit.
+          type: int
     mtu:
       description: MTU - 1500 or 9000.
       type: int
@@ -96,6 +124,8 @@ dvss:
     - description: Production DVS
       igmp_snooping: false
       io_control: shares
+      io_control_classes:
+      - {portgroup: prod-vlan100, shares: 60, reservation: 0, priority: 0, limit: 4000, peak: 4000, burst: 4000}
       mtu: 1500
       name: dvs-prod
       portgroup_count: 3
@@ -115,6 +145,7 @@ dvss:
         start: 1
 """
 
+from ansible_collections.fusioncompute.core.plugins.module_utils import fc_dvs_nioc as nioc
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import dvs_view
 
@@ -129,7 +160,9 @@ def run(fc):
     items = (fc.client.get(fc.site_uri + "/dvswitchs", params=params) or {}).get("dvSwitchs", [])
     if fc.params["name"]:
         items = [d for d in items if d.get("name") == fc.params["name"]]
-    return {"changed": False, "dvss": [dvs_view(fc.client.get(d["uri"])) for d in items]}
+    return {"changed": False, "dvss": [dict(dvs_view(fc.client.get(d["uri"])),
+                                            io_control_classes=nioc.view(nioc.current(fc.client, d)))
+                                       for d in items]}
 
 
 if __name__ == "__main__":

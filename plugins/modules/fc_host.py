@@ -12,6 +12,8 @@ version_added: 0.1.0
 description:
   - Adds a CNA host to a cluster by its management IP (with its BMC details), moves it between clusters,
     renames it, puts it into or out of maintenance mode, powers it on or off through its BMC, and removes it.
+  - Sets the host settings VRM manages - NTP servers and cycle, huge pages, memory swap partitions (see
+    O(ntp_servers), O(huge_pages), O(swap_partitions)).
   - Entering maintenance mode with O(maintenance_evacuate=true) migrates the host's VMs away and waits for them
     (up to O(timeout)); VMs that cannot move make the module fail, naming them.
 author:
@@ -19,6 +21,7 @@ author:
 extends_documentation_fragment:
   - fusioncompute.core.fc
   - fusioncompute.core.fc.WAIT
+  - fusioncompute.core.fc_host_settings
   - fusioncompute.core.attributes
 attributes:
   check_mode:
@@ -82,6 +85,19 @@ EXAMPLES = r"""
     bmc_username: root
     bmc_password: "{{ vault_bmc_password | default(omit) }}"  # from a vault
 
+- name: Time, huge pages and a swap partition of a host without VMs
+  fusioncompute.core.fc_host:
+    name: cna-dev-03
+    ntp_servers: [198.51.100.5, ntp.example.com]
+    ntp_cycle: 128
+    huge_pages:
+      size: 2M
+      count: 4096
+    swap_partitions:
+      - name: swap-dev
+        size_gb: 16
+        datastore: datastore-dev
+
 - name: Empty it for hardware work
   fusioncompute.core.fc_host:
     name: cna-dev-04
@@ -115,6 +131,11 @@ host:
     memory_total_mb: 262144
     memory_allocated_mb: 0
     vm_count: 0
+    ntp_servers: [198.51.100.5]
+    ntp_cycle: 128
+    huge_pages: {size: 2M, count: 4096}
+    swap_partitions:
+      swap-dev: {size_gb: 16, datastore_urn: "urn:sites:4D6B0918:datastores:2"}
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
@@ -145,13 +166,15 @@ tasks:
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_lookup
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcApiError, FcError
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_host_settings import (
+    ARGSPEC as SETTINGS_ARGSPEC, KEYS as SETTINGS, HostSettings)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity import exact
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_network import check_ip
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule, Resource, Step
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_views import host_view
 
 
-class Host(Resource):
+class Host(HostSettings, Resource):
     kind = "host"
 
     def validate(self):
@@ -161,6 +184,7 @@ class Host(Resource):
         for k in ("ip", "bmc_ip"):
             if p[k]:
                 check_ip(p[k], k)
+        self.settings_validate()
 
     def find(self):
         p = self.params
@@ -177,20 +201,27 @@ class Host(Resource):
 
     def view(self, obj):
         v = host_view(obj)
-        return {k: v[k] for k in ("name", "cluster", "description", "maintenance", "power_state", "bmc_ip",
-                                  "bmc_username")}
+        out = {k: v[k] for k in ("name", "cluster", "description", "maintenance", "power_state", "bmc_ip",
+                                 "bmc_username")}
+        out.update(self.settings_view(obj))
+        return out
 
     def returned(self, obj):
-        return host_view(obj)
+        return dict(host_view(obj), **self.settings_view(obj))
+
+    def compare(self, current, desired):
+        changes = super(Host, self).compare(current, dict((k, v) for k, v in desired.items() if k not in SETTINGS))
+        changes.update(self.settings_compare(current, desired))
+        return changes
 
     def desired(self):
         p = self.params
         cluster = None
         if p["cluster"]:
             cluster = fc_lookup.cluster(self.fc, p["cluster"])["name"]
-        return {"name": p["name"], "cluster": cluster, "description": p["description"],
-                "maintenance": p["maintenance"], "power_state": p["power_state"], "bmc_ip": p["bmc_ip"],
-                "bmc_username": p["bmc_username"]}
+        return dict({"name": p["name"], "cluster": cluster, "description": p["description"],
+                     "maintenance": p["maintenance"], "power_state": p["power_state"], "bmc_ip": p["bmc_ip"],
+                     "bmc_username": p["bmc_username"]}, **self.settings_desired())
 
     def plan_create(self, desired):
         p = self.params
@@ -205,6 +236,7 @@ class Host(Resource):
             body["clusterUrn"] = fc_lookup.cluster(self.fc, p["cluster"])["urn"]
         steps = [Step("add host %s%s" % (p["ip"], " to cluster %s" % p["cluster"] if p["cluster"] else ""),
                       lambda: self.fc.call("POST", self.fc.site_uri + "/hosts", body=body))]
+        steps += self.settings_steps(self.find, self.settings_compare({}, desired))
         if p["maintenance"]:
             steps.append(Step("enter maintenance mode", lambda: self._maintenance(self.find(), True)))
         if p["power_state"] == "powered-off":   # an added host runs; power it off in the same run
@@ -232,6 +264,7 @@ class Host(Resource):
                               lambda: self.fc.call("PUT", uri, body=put)))
         if changes.get("power_state") == "powered-on":
             steps.append(Step("power on %s" % obj["name"], lambda: self.fc.call("POST", uri + "/action/poweron")))
+        steps += self.settings_steps(obj, changes)
         if changes.get("maintenance") and p["maintenance_evacuate"]:
             self._check_evacuable(obj)
         if "maintenance" in changes:
@@ -279,7 +312,7 @@ def main():
         maintenance=dict(type="bool"), maintenance_evacuate=dict(type="bool", default=True),
         power_state=dict(type="str", choices=["powered-on", "powered-off"]),
         force=dict(type="bool", default=False),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]), **SETTINGS_ARGSPEC
     ))
     fc.run(lambda: Host(fc).run())
 

@@ -4,7 +4,7 @@ import ipaddress
 import os
 import socket
 
-from vrmsim import placement
+from vrmsim import host_network, placement
 from vrmsim.common import as_int, as_str, fuzzy, nonempty_filter, page, site_check
 from vrmsim.engine import handler, renderer
 from vrmsim.errors import VrmError, not_found
@@ -52,7 +52,8 @@ def new_host(engine, name, ip, cluster_urn="", cpu=32, cpu_mhz=2600, mem_mb=2621
         "gpuCapacity": 0, "imcSetting": "", "maxImcSetting": "Cascadelake-Server", "haState": "alive",
         "haRole": "slave", "isFailOverHost": False, "hostRealName": name, "arch": "x86", "cpuVendor": "Intel",
         "osVendor": "euler", "version": "8.0.0", "vendor": "Huawei", "model": "2288H V5",
-        "hypervisor": "KVM", "params": {}}, {"power": "on"})
+        "hypervisor": "KVM", "hugePagesz": "4K", "hugePages": 0, "normalMemory": mem_mb, "hugePageEffect": True,
+        "params": {}}, {"power": "on"})
 
 
 def _host(engine, req):
@@ -231,6 +232,7 @@ def _host_added(engine, task):
     hid = int(rec.urn.rsplit(":", 1)[1])
     for i in range(4):
         network.new_uplinkport(engine, rec.urn, "eth%d" % i, "f4:4c:7f:%02x:%02x:%02x" % (hid & 0xFF, i, 0x10 + i))
+    host_network.add_management_plane(engine, rec)
 
 
 @handler("host_add_failed")
@@ -310,6 +312,7 @@ def _host_removed(engine, task):
         if len(hps) != len(dvs.data.get("hostPortSet", [])):
             dvs.data["hostPortSet"] = hps
             engine.touch(dvs)
+    host_network.cleanup_host(engine, urn)
     for rec in list(engine.all("uplinkports")):
         if rec.sim.get("host") == urn:
             engine.remove(rec.urn)

@@ -55,9 +55,11 @@ from vrmsim.routes import route  # noqa: E402
 
 MAX_DVS = 100
 QOS_FIELDS = ("txLimit", "txPeakLimit", "txBurstSize", "rxLimit", "rxPeakLimit", "rxBurstSize", "txWeight",
-              "priority")
+              "txReserve", "priority")
+# network I/O control per port group: shares 1-100, reservation 1-10000 Mbit/s (FC8DOC 5.5.1; 0 = none)
 QOS_RANGES = {"priority": ((2, 7), "10540511"), "txBurstSize": ((0, 100000), "10504022"),
-              "rxBurstSize": ((0, 100000), "10504022")}
+              "rxBurstSize": ((0, 100000), "10504022"), "txWeight": ((0, 100), "10540520"),
+              "txReserve": ((0, 10000), "10540520")}
 RANGE_RE = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 
 
@@ -120,6 +122,8 @@ def _host_ports(engine, value, dvs_urn=None):
                 hp.get("portUrn"), host.data["name"]))
         if port.data.get("dvSwitchUrn") and port.data["dvSwitchUrn"] != dvs_urn:
             raise VrmError("10000009", "The uplink port %s is already used by another DVS." % port.data["name"])
+        if port.data.get("uplinkPortAggrUrn"):
+            raise VrmError("10540014", "The uplink port %s is a member of a bond." % port.data["name"])
         out.append((host, port))
     return out
 
@@ -379,6 +383,9 @@ def _pg_fields(body, current=None, dvs_type=0):
                 raise VrmError("10504021", "%sPeakLimit must be at least %sLimit." % (d, d))
         elif out.get(d + "PeakLimit") or out.get(d + "BurstSize"):
             raise VrmError("10504027", "%sPeakLimit and %sBurstSize need %sLimit (the average)." % (d, d, d))
+    reserve, limit = out.get("txReserve", cur.get("txReserve", 0)), out.get("txLimit", cur.get("txLimit", 0))
+    if reserve and limit and reserve > limit:
+        raise VrmError("10540520", "txReserve (%d) must not exceed txLimit (%d)." % (reserve, limit))
     for f in ("isDhcpIsolation", "isIpMacBind", "isCalcTCPCheckSum", "isQinQEnable"):
         if f in body:
             out[f] = as_bool(body[f], f)

@@ -2,7 +2,7 @@
 
 import random
 
-from vrmsim import compute, hosts, network, storage, vms
+from vrmsim import compute, host_network, hosts, network, storage, vms
 from vrmsim.errors import VrmError
 
 SEEDS = ("empty", "demo")
@@ -97,6 +97,7 @@ def demo(engine):
                is_template=True, os_type="Linux", os_version=10115, written_ratio=0.1)
     vms.new_vm(engine, "tpl-ubuntu2204", c1.urn, cpu=2, mem_mb=4096, disks=[(30, ds3.urn, True)], nics=[pg0.urn],
                is_template=True, os_type="Linux", os_version=302, written_ratio=0.1)
+    host_network.seed_demo(engine)
 
 
 def generate(engine, vms=0, hosts=0):
@@ -117,6 +118,7 @@ def generate(engine, vms=0, hosts=0):
         h = _host(engine, "cna-gen-%04d" % n, "198.51.100.%d" % (30 + n % 200) if n < 200 else
                   "10.%d.%d.%d" % (200 + n // 65536 % 50, n // 256 % 256, n % 256), c, 64, 1024)
         h.data["ip"] = "100.64.%d.%d" % (n // 256 % 256, n % 256)
+        host_network.add_management_plane(engine, h)
         attach_uplink(engine, dvs, h)
         for ds in engine.all("datastores"):
             if ds.urn == dss[c.urn].urn or ds.data["storageType"] == "NAS":

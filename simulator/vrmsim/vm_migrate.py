@@ -1,6 +1,6 @@
 """VM and volume migration, and real-time metrics."""
 
-from vrmsim import placement, storage
+from vrmsim import host_network, placement, storage
 from vrmsim.common import as_bool, as_int, as_str, lst, obj, site_check
 from vrmsim.drs_rules import MIGRATE_REFUSED, NO_RULE_HOST
 from vrmsim.engine import handler
@@ -161,7 +161,9 @@ def _metric(engine, rec, metric):
         mem = view["memResource"]
         vals = {"cpu_usage": 100.0 * cpu["allocatedSizeMHz"] / max(1, cpu["totalSizeMHz"]) / 4.0,
                 "mem_usage": 100.0 * mem["allocatedSizeMB"] / max(1, mem["totalSizeMB"]),
-                "nic_byte_in": 0.0, "nic_byte_out": 0.0, "disk_io_in": 0.0, "disk_io_out": 0.0,
+                "nic_byte_in": 0.0, "nic_byte_out": host_network.plane_out_kbps(engine, rec.urn) if rec.kind == "hosts"
+                else sum(host_network.plane_out_kbps(engine, h.urn) for h in engine.all("hosts")
+                         if h.data.get("clusterUrn") == rec.urn), "disk_io_in": 0.0, "disk_io_out": 0.0,
                 "logic_disk_usage": 30.0}
         return vals.get(metric)
     return None
