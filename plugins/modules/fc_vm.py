@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - fusioncompute.core.fc
   - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
+  - fusioncompute.core.fc_vm_media
 attributes:
   check_mode:
     support: full
@@ -500,11 +501,12 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks im
     CPU_KEYS, MEM_KEYS, RANGES, check_customization, check_image_url, check_memory_limit, check_nic)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_create import VmCreate
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_media import MEDIA_SPEC, VmMedia
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 
-class Vm(VmCreate, VmDevices, Resource):
+class Vm(VmCreate, VmDevices, VmMedia, Resource):
     kind = "vm"
 
     def validate(self):
@@ -534,6 +536,7 @@ class Vm(VmCreate, VmDevices, Resource):
         parse_networks(p["ip_networks"], "ip_networks")
         for i, n in enumerate(p["nics"] or []):
             check_nic(i, n)
+        self.validate_media()
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
@@ -554,8 +557,8 @@ class Vm(VmCreate, VmDevices, Resource):
 
     def view(self, obj):
         v = vm_view(obj)
-        return {k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
-                                  "nics")}
+        return dict({k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory",
+                                       "disks", "nics")}, **self.media_view(obj))
 
     def returned(self, obj):
         return vm_view(obj)
@@ -575,6 +578,7 @@ class Vm(VmCreate, VmDevices, Resource):
             d["nics"] = [{"portgroup": x["portgroup"], "mac": x.get("mac").lower() if x.get("mac") else None,
                           "security_group": x.get("security_group"), "ip_mac_binding": x.get("ip_mac_binding")}
                          for x in p["nics"]]
+        d.update(self.media_desired())
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
@@ -611,6 +615,7 @@ class Vm(VmCreate, VmDevices, Resource):
                 changes["nics"] = want
             if self._bandwidth_changes(current) or self._nic_security_changes(current):
                 changes.setdefault("nics", want)
+        changes.update(self.media_changes(current, desired))
         return changes
 
     @staticmethod
@@ -676,7 +681,7 @@ class Vm(VmCreate, VmDevices, Resource):
             steps.append(Step("power %s: %s -> %s" % (obj["name"], "powered-off" if cycle else
                                                       current["power_state"], target),
                               lambda: self._power_to(uri, target)))
-        return steps
+        return steps + self.plan_media(obj, current, changes, (target or current["power_state"]) == "powered-on")
 
     def plan_delete(self, obj):
         keep = not self.params["delete_disks"]
@@ -723,7 +728,7 @@ def main():
         wait_for_ip_timeout=dict(type="int", aliases=["wait_for_ip_address_timeout"], default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
-        delete_disks=dict(type="bool", default=True),
+        delete_disks=dict(type="bool", default=True), **MEDIA_SPEC
     ), mutually_exclusive=[("template", "clone_from", "image")])
     fc.run(lambda: run(fc))
 
