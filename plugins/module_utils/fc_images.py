@@ -14,7 +14,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_identity imp
 # FC8DOC ch3: names in a CIFS path or an import/export URL are letters, digits, '-', '_', spaces and dots.
 _NAME = r"[A-Za-z0-9_. -]+"
 _CIFS = re.compile(r"^//%s(/%s)+$" % (_NAME, _NAME))
-_NFS = re.compile(r"^[A-Za-z0-9_.-]+:(/%s)+$" % _NAME)
+_NFS = re.compile(r"^[A-Za-z0-9_.-]{2,}:(/%s)+$" % _NAME)     # not a drive letter (C:/...)
 _HTTP = re.compile(r"^https?://[^/\s]+(/[^\s]*)?$")
 SPEC_PATH = "/vmcustomizations"
 
