@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: fc_customization_spec
 short_description: Create, update and delete saved guest customization specifications of FusionCompute
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes a saved guest customization specification (VRM C(vmcustomizations)) exist as described
     (O(state=present)) or not exist (O(state=absent)). VMs deployed with

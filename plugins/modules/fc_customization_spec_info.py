@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: fc_customization_spec_info
 short_description: Read the saved guest customization specifications of FusionCompute
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the saved guest customization specifications of the site (VRM C(vmcustomizations)) in the option names of
     M(fusioncompute.core.fc_customization_spec). Passwords are never returned, only whether one is set.

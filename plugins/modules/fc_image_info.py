@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: fc_image_info
 short_description: Read the templates and ISOs a FusionCompute site uses
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the images a site can deploy from, its templates (with the number of linked clones of each), and the ISO
     files in the CD-ROM drives of its VMs, with the VMs that hold each.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: fc_template
 short_description: Import, export and delete FusionCompute templates
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - O(state=present) makes sure a template named O(name) exists, importing it from a template file (OVF or OVA) on
     an HTTP server, an NFS export or a CIFS share when it does not (VRM's import, task C(ImportTemplate)).
