@@ -130,7 +130,7 @@ EXAMPLES = r"""
 RETURN = r"""
 spec:
   description:
-    - The specification (its password only as RV(spec.password_set)); the fields are those of
+    - The specification (its password only as C(password_set)); the fields are those of
       M(fusioncompute.core.fc_customization_spec_info)'s RV(fusioncompute.core.fc_customization_spec_info#module:specs).
   returned: state is present
   type: dict

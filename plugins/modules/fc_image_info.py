@@ -128,8 +128,8 @@ def run(fc):
         if p["name"] and tpl.get("name") != p["name"]:
             continue
         view = template_view(tpl)
-        clones = fc.client.get(fc.site_uri + "/vms", params={"isLinkClone": "true", "templateUrn": tpl["urn"],
-                                                              "detail": 0, "limit": 1, "offset": 0}) or {}
+        query = {"isLinkClone": "true", "templateUrn": tpl["urn"], "detail": 0, "limit": 1, "offset": 0}
+        clones = fc.client.get(fc.site_uri + "/vms", params=query) or {}
         view["linked_clones"] = int(clones.get("total") or 0)
         templates.append(view)
     isos = {}

@@ -166,7 +166,7 @@ template:
     memory_mb: 2048
     disks: [{size_gb: 8, datastore: datastore-dev, thin: true}]
 exported_to:
-  description: The file the template was written to (or, with RV(changed=false), that already held it).
+  description: The file the template was written to (or, when nothing changed, that already held it).
   returned: state is exported
   type: str
   sample: //198.51.100.210/library/exports/tpl-alpine.ova
@@ -258,8 +258,8 @@ def _import(fc, result):
         raise FcError("Template %s does not exist; give source to import it." % p["name"])
     missing = [k for k in ("cluster", "datastore") if not p[k]]
     if missing:
-        raise FcError("%s required to import template %s." % (" and ".join(missing) + (" is" if len(missing) == 1
-                                                                                        else " are"), p["name"]))
+        verb = "is" if len(missing) == 1 else "are"
+        raise FcError("%s %s required to import template %s." % (" and ".join(missing), verb, p["name"]))
     cluster = fc_lookup.cluster(fc, p["cluster"])
     ds = fc_lookup.datastore(fc, p["datastore"])
     os_opt = p["os"] or {"type": "Linux", "version": None}
