@@ -389,6 +389,21 @@ EXAMPLES = r"""
   fusioncompute.core.fc_vm:
     name: web01
     state: absent
+
+- name: A linked clone for VDI, booted with an ISO of the image store in its CD-ROM
+  fusioncompute.core.fc_vm:
+    name: vdi01
+    template: tpl-centos7
+    linked_clone: true
+    power_state: powered-on
+    cdrom:
+      iso_path: //198.51.100.210/library/iso/ubuntu-22.04.iso
+
+- name: Eject the ISO
+  fusioncompute.core.fc_vm:
+    name: vdi01
+    cdrom:
+      state: disconnected
 """
 
 RETURN = r"""
