@@ -165,15 +165,19 @@ def attach_cdrom(engine, req):
         raise VrmError("10300033", "The VM already has a CD-ROM attached; detach it first.")
     if vm.sim.get("busy"):
         raise VrmError("10300096", "The VM is already running this operation.")
+    return _cdrom_task(engine, req, vm, "AttachCdRomTask", "injecting",
+                       ("cdrom_attached", {"path": path, "protocol": protocol}), ("cdrom_status", {"status": "empty"}))
+
+
+def _cdrom_task(engine, req, vm, task_type, passing, done, fail):
+    """FC8DOC: only a running VM attaches or detaches a CD-ROM; the drive is ``passing`` while the task runs."""
     if vm.data["status"] != "running":
-        raise VrmError("10300015", "Only a running VM can attach a CD-ROM; %s is %s." % (
+        raise VrmError("10300015", "Only a running VM can attach or detach a CD-ROM; %s is %s." % (
             vm.data["name"], vm.data["status"]))
-    vm.data["cdRomStatus"] = "injecting"
+    vm.data["cdRomStatus"] = passing
     engine.touch(vm)
-    task = engine.start_task("AttachCdRomTask", vm.urn, vm.data["name"], user=req.session["user"],
-                             done=("cdrom_attached", {"path": path, "protocol": protocol}),
-                             fail=("cdrom_status", {"status": "empty"}))
-    return engine.task_ref(task)
+    return engine.task_ref(engine.start_task(task_type, vm.urn, vm.data["name"], user=req.session["user"],
+                                             done=done, fail=fail))
 
 
 @handler("cdrom_attached")
@@ -216,14 +220,8 @@ def detach_cdrom(engine, req):
     vm = _vm(engine, req)
     if not vm.sim.get("cdrom"):
         raise VrmError("10300034", "The VM has no CD-ROM attached.")
-    if vm.data["status"] != "running":
-        raise VrmError("10300015", "Only a running VM can detach its CD-ROM; %s is %s." % (
-            vm.data["name"], vm.data["status"]))
-    vm.data["cdRomStatus"] = "ejecting"
-    engine.touch(vm)
-    task = engine.start_task("DetachCdRomTask", vm.urn, vm.data["name"], user=req.session["user"],
-                             done=("cdrom_status", {"status": "empty"}), fail=("cdrom_status", {"status": "fill"}))
-    return engine.task_ref(task)
+    return _cdrom_task(engine, req, vm, "DetachCdRomTask", "ejecting", ("cdrom_status", {"status": "empty"}),
+                       ("cdrom_status", {"status": "fill"}))
 
 
 @route("POST", "/service/sites/{site}/vms/{vm}/action/describeCdrom")
