@@ -86,13 +86,13 @@ def export_target(name, export):
     if not re.match(r"^[A-Za-z0-9_.-]{1,100}$", name):
         raise FcError("An exported template's name must be 1 to 100 letters, digits, '_', '-' and dots (VRM's rule); "
                       "%r is not." % name)
-    protocol = source_protocol(export["url"], "export.url")
+    base = export["url"].rstrip("/") if isinstance(export["url"], str) else export["url"]
+    protocol = source_protocol(base, "export.url")
     if protocol not in ("nfs", "cifs"):
         raise FcError("export.url must be an NFS (server:/path) or CIFS (//server/share/path) directory; VRM exports "
                       "to no HTTP server.")
     if protocol != "cifs" and (export.get("username") or export.get("password")):
         raise FcError("export.username and export.password are for a CIFS share, not %s." % export["url"])
-    base = export["url"].rstrip("/")
     return base + ("/%s.ova" % name if export.get("format", "ova") == "ova" else "/%s/%s.ovf" % (name, name))
 
 

@@ -298,7 +298,7 @@ def _export(fc, tpl, result):
         result["changed"] = True
         return
     body = {"name": p["name"], "format": exp["format"], "url": exp["url"].rstrip("/"),
-            "protocol": source_protocol(exp["url"], "export.url"), "isOverwrite": exp["overwrite"]}
+            "protocol": source_protocol(exp["url"].rstrip("/"), "export.url"), "isOverwrite": exp["overwrite"]}
     for k in ("username", "password"):
         if exp.get(k):
             body[k] = exp[k]
