@@ -51,6 +51,7 @@ class VmCreate:
             if want.get("bus") and want["bus"] != have["bus"]:
                 self.fc.warn("disks[%d].bus is used only for a new disk; disk %d is on the %s bus." % (
                     i, have["slot"], have["bus"]))
+        self.media_warnings(obj)
 
     def _location(self):
         p = self.params
@@ -158,6 +159,7 @@ class VmCreate:
             cust = self._customization((source.get("osOptions") or {}).get("osType"))
             if cust:
                 body["vmCustomization"] = cust
+            self.media_clone_body(source, body)
             path = source["uri"] + "/action/clone"
             what = "deploy %s from template %s" % (p["name"], source["name"]) if source.get("isTemplate") else \
                 "clone %s from VM %s" % (p["name"], source["name"])
@@ -199,5 +201,4 @@ class VmCreate:
                 self.fc.call("POST", vm["uri"] + "/action/hibernate")
             self._apply_bandwidth(vm["uri"])
             self._apply_bindings(vm["uri"])
-        steps = [Step(what, create)]
-        return steps
+        return [Step(what, create)] + self.plan_media_create(source)

@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - fusioncompute.core.fc.WAIT
   - fusioncompute.core.fc_vm_guest
   - fusioncompute.core.attributes
+  - fusioncompute.core.fc_vm_media
 attributes:
   check_mode:
     support: full
@@ -402,6 +403,21 @@ EXAMPLES = r"""
     numa: {host_nodes: [0]}
     cpu_pinning: {mode: exact, vcpus: [{vcpu: 0, cpus: "2"}, {vcpu: 1, cpus: "3"}]}
     disk_io: [{disk: 1, total_iops: 2000, weight: 500}]
+
+- name: A linked clone for VDI, booted with an ISO of the image store in its CD-ROM
+  fusioncompute.core.fc_vm:
+    name: vdi01
+    template: tpl-centos7
+    linked_clone: true
+    power_state: powered-on
+    cdrom:
+      iso_path: //198.51.100.210/library/iso/ubuntu-22.04.iso
+
+- name: Eject the ISO
+  fusioncompute.core.fc_vm:
+    name: vdi01
+    cdrom:
+      state: disconnected
 """
 
 RETURN = r"""
@@ -516,11 +532,12 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_create im
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_guest import (
     GUEST_OPTIONS, VmGuest, check_guest_options, guest_view)
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_media import MEDIA_SPEC, VmMedia
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 
-class Vm(VmGuest, VmCreate, VmDevices, Resource):
+class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
     kind = "vm"
 
     def validate(self):
@@ -551,6 +568,7 @@ class Vm(VmGuest, VmCreate, VmDevices, Resource):
         for i, n in enumerate(p["nics"] or []):
             check_nic(i, n)
         check_guest_options(p)
+        self.validate_media()
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
@@ -572,7 +590,7 @@ class Vm(VmGuest, VmCreate, VmDevices, Resource):
     def view(self, obj):
         v = vm_view(obj)
         return dict({k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
-                                       "nics")}, **guest_view(obj))
+                                       "nics")}, **guest_view(obj), **self.media_view(obj))
 
     def returned(self, obj):
         return vm_view(obj)
@@ -593,6 +611,7 @@ class Vm(VmGuest, VmCreate, VmDevices, Resource):
                           "security_group": x.get("security_group"), "ip_mac_binding": x.get("ip_mac_binding")}
                          for x in p["nics"]]
         d.update(self.guest_desired())
+        d.update(self.media_desired())
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
@@ -630,6 +649,7 @@ class Vm(VmGuest, VmCreate, VmDevices, Resource):
             if self._bandwidth_changes(current) or self._nic_security_changes(current):
                 changes.setdefault("nics", want)
         changes.update(self.guest_compare(current, desired))
+        changes.update(self.media_changes(current, desired))
         return changes
 
     @staticmethod
@@ -695,7 +715,8 @@ class Vm(VmGuest, VmCreate, VmDevices, Resource):
             steps.append(Step("power %s: %s -> %s" % (obj["name"], "powered-off" if cycle else
                                                       current["power_state"], target),
                               lambda: self._power_to(uri, target)))
-        return self.guest_steps(obj, changes, steps)
+        return self.guest_steps(obj, changes, steps) + self.plan_media(
+            obj, current, changes, (target or current["power_state"]) == "powered-on")
 
     def plan_delete(self, obj):
         keep = not self.params["delete_disks"]
@@ -742,7 +763,7 @@ def main():
         wait_for_ip_timeout=dict(type="int", aliases=["wait_for_ip_address_timeout"], default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
-        delete_disks=dict(type="bool", default=True), **GUEST_OPTIONS
+        delete_disks=dict(type="bool", default=True), **GUEST_OPTIONS, **MEDIA_SPEC
     ), mutually_exclusive=[("template", "clone_from", "image")])
     fc.run(lambda: run(fc))
 

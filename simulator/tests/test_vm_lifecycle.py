@@ -224,7 +224,7 @@ def test_import_failures(sim):
     assert sim.post(sim.site + "/vms/action/import", body).json()["errorCode"] == "10000001"
     before = sim.ok("GET", sim.site + "/vms")["total"]
     # not among the export's declared files, and not in any export: the task fails, no VM is left
-    for url in ("192.0.2.51:/srv/images/missing.ovf", "203.0.113.9:/nowhere/x.ovf"):
+    for url in ("192.0.2.51:/srv/images/missing.ovf", "192.0.2.99:/nowhere/x.ovf"):
         ans = sim.ok("POST", sim.site + "/vms/action/import", _import_body(sim, "gone", url))
         task = sim.wait(ans, expect="failed")
         assert task["reason"] == "10300924"

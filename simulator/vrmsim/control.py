@@ -6,7 +6,8 @@ Contract (also in simulator/README.md):
 ``GET|DELETE /_sim/requests``; ``POST|GET|DELETE /_sim/faults[/{id}]``; ``GET /_sim/clock``,
 ``POST /_sim/clock/advance``; ``GET|POST /_sim/latency`` (milliseconds added to every VRM answer);
 ``POST /_sim/hosts/{urn}/fail|recover``; ``POST /_sim/nas_exports`` (NFS exports the simulated storage
-network offers); ``GET /_sim/dashboard.json``.
+network offers); ``GET|POST /_sim/images`` (shares and files of the simulated image store);
+``GET /_sim/dashboard.json``.
 """
 
 import ipaddress
@@ -175,6 +176,9 @@ def _route(engine, method, path, query, body):
         storage.register_nas_export(engine, ip, path, capacity, files)
         return {"ok": True, "nas_exports": engine.store.meta.get("nas_exports", {}),
                 "nas_files": engine.store.meta.get("nas_files", {})}
+    if head == "images":
+        from vrmsim import images
+        return images.control(engine, method, body)
     if head == "dashboard.json" and method == "GET":
         return dashboard.data(engine)
     return _err(404, "Unknown control API call %s %s." % (method, path), "10000008")

@@ -140,6 +140,8 @@ def _set_status(engine, vm, status):
         if vm.data.get("toolInstallStatus") == "fill":   # the guest finds the Tools ISO (vm_guest)
             engine.schedule(engine.now(), {"op": "call", "handler": "guest_started", "args": {"vm": vm.urn}})
     elif status in ("stopped", "hibernated"):
+        from vrmsim.images import on_stop
+        on_stop(vm)
         vm.data["pvDriverStatus"] = "notRunning"
         vm.sim["started_at"] = None
         for nic in vm.data["vmConfig"]["nics"]:
@@ -334,8 +336,8 @@ def import_vm(engine, req):
     if protocol not in IMPORT_PROTOCOLS:
         raise VrmError("10000001", "protocol must be one of %s." % ", ".join(IMPORT_PROTOCOLS))
     url = body.get("url")
-    if protocol in ("server-http", "server-https"):
-        url = None
+    if protocol in ("server-http", "server-https"):   # the node downloads an http(s) URL (docs/vrmsim-fidelity.md)
+        url = url if isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= 256 else None
     else:
         _import_url(protocol, url)
     as_str(body.get("username"), "username", 0, 128)
@@ -357,12 +359,11 @@ def import_vm(engine, req):
 
 @handler("vm_imported")
 def _vm_imported(engine, task, boot=True, host=None, protocol="cifs", url=None):
-    """The host reads the template file when the task runs: an NFS file must lie in an export the
-    simulated storage network knows (and among its declared files, when files were declared)."""
-    if protocol == "nfs":
-        server, path = _import_url(protocol, url)
-        if not storage.nas_file_exists(engine, server, path):
-            raise VrmError("10300924", "The template file %s does not exist; check the template file." % url)
+    """The host reads the template file when the task runs (images.check_import_source)."""
+    from vrmsim.images import check_import_source
+    vm = engine.find(task.data["entityUrn"], "vms")
+    if vm is not None:
+        check_import_source(engine, protocol, url, vm)
     _vm_created(engine, task, boot=boot, host=host)
 
 
@@ -539,7 +540,9 @@ def clone_vm(engine, req):
     if nics is None:
         nics = [{"portGroupUrn": n["portGroupUrn"], "sequenceNum": n["sequenceNum"]} for n in scfg["nics"]]
     osopt = obj(body.get("osOptions"), "osOptions") or src.data["osOptions"]
-    cust = _customization(body.get("vmCustomization"))
+    from vrmsim.images import resolve_customization
+    cust = _customization(resolve_customization(engine, body.get("vmCustomization"), osopt.get(
+        "osType", src.data["osOptions"]["osType"]), len(nics)))
     vm = new_vm(engine, name, cluster_urn, cpu=cpu["quantity"], mem_mb=mem["quantityMB"],
                 os_type=osopt.get("osType", src.data["osOptions"]["osType"]),
                 os_version=osopt.get("osVersion", src.data["osOptions"]["osVersion"]),

@@ -91,7 +91,11 @@ host_vars = {"vrm1": {"vrm_node_management_address": hosts["vrm1"]},
                         "imgs_images": [{"name": "tiny.img", "src": sys.argv[6] + "/tests/roles/files/tiny.img",
                                          "checksum": "sha256:e10dd3414b91c578850c8f8812b488cfb3501c4b0998495c"
                                                      "0a03115bb16337f6",
-                                         "template": {"name": template, "cluster": "cluster-a", "disk_gb": 10}}]}
+                                         "template": {"name": template, "cluster": "cluster-a", "disk_gb": 10}}],
+                        # the same bytes as an ISO of the library (placed under iso/, checksum verified)
+                        "imgs_isos": [{"name": "tiny.iso", "src": sys.argv[6] + "/tests/roles/files/tiny.img",
+                                       "checksum": "sha256:e10dd3414b91c578850c8f8812b488cfb3501c4b0998495c"
+                                                   "0a03115bb16337f6"}]}
                 # two image stores, each with its own datastore and a template of the same image file
                 for store, datastore, template in (("imgs1", "imgs", "tpl-tiny"), ("imgs2", "imgs2", "tpl-tiny2"))}}
 for n in ("cna1", "cna2", "cna3"):
