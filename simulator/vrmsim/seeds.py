@@ -2,7 +2,7 @@
 
 import random
 
-from vrmsim import compute, hosts, network, storage, vms
+from vrmsim import compute, host_devices, hosts, network, storage, vms
 from vrmsim.errors import VrmError
 
 SEEDS = ("empty", "demo")
@@ -97,6 +97,7 @@ def demo(engine):
                is_template=True, os_type="Linux", os_version=10115, written_ratio=0.1)
     vms.new_vm(engine, "tpl-ubuntu2204", c1.urn, cpu=2, mem_mb=4096, disks=[(30, ds3.urn, True)], nics=[pg0.urn],
                is_template=True, os_type="Linux", os_version=302, written_ratio=0.1)
+    host_devices.seed_demo(engine, all_hosts)
 
 
 def generate(engine, vms=0, hosts=0):
