@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - fusioncompute.core.fc
   - fusioncompute.core.fc.WAIT
   - fusioncompute.core.attributes
+  - fusioncompute.core.fc_vm_passthrough
 attributes:
   check_mode:
     support: full
@@ -500,11 +501,13 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_checks im
     CPU_KEYS, MEM_KEYS, RANGES, check_customization, check_image_url, check_memory_limit, check_nic)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_create import VmCreate
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import VmDevices
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_passthrough import (
+    PASSTHROUGH_ARGSPEC, VmPassthrough)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 
-class Vm(VmCreate, VmDevices, Resource):
+class Vm(VmCreate, VmDevices, VmPassthrough, Resource):
     kind = "vm"
 
     def validate(self):
@@ -534,6 +537,7 @@ class Vm(VmCreate, VmDevices, Resource):
         parse_networks(p["ip_networks"], "ip_networks")
         for i, n in enumerate(p["nics"] or []):
             check_nic(i, n)
+        self.passthrough_validate()
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
@@ -554,8 +558,8 @@ class Vm(VmCreate, VmDevices, Resource):
 
     def view(self, obj):
         v = vm_view(obj)
-        return {k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
-                                  "nics")}
+        return dict({k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory",
+                                       "disks", "nics")}, **self.passthrough_view(obj))
 
     def returned(self, obj):
         return vm_view(obj)
@@ -575,6 +579,7 @@ class Vm(VmCreate, VmDevices, Resource):
             d["nics"] = [{"portgroup": x["portgroup"], "mac": x.get("mac").lower() if x.get("mac") else None,
                           "security_group": x.get("security_group"), "ip_mac_binding": x.get("ip_mac_binding")}
                          for x in p["nics"]]
+        d.update(self.passthrough_desired())
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
@@ -611,6 +616,7 @@ class Vm(VmCreate, VmDevices, Resource):
                 changes["nics"] = want
             if self._bandwidth_changes(current) or self._nic_security_changes(current):
                 changes.setdefault("nics", want)
+        changes.update(self.passthrough_compare(current, desired))
         return changes
 
     @staticmethod
@@ -646,6 +652,7 @@ class Vm(VmCreate, VmDevices, Resource):
                     needs_cycle.append("memory.size_mb (online increases must be multiples of 128 MB)")
         if "is_template" in changes and obj.get("status") != "stopped":
             needs_cycle.append("is_template (conversion needs the VM powered off)")
+        needs_cycle += self.passthrough_needs_off(obj, changes)
         if needs_cycle and not p["allow_power_cycling"]:
             raise FcError("The VM %s is running and these changes need it powered off: %s. Power it off first, or "
                           "set allow_power_cycling=true." % (obj["name"], "; ".join(needs_cycle)))
@@ -665,6 +672,7 @@ class Vm(VmCreate, VmDevices, Resource):
             steps += self._plan_disks(obj, current)
         if "nics" in changes:
             steps += self._plan_nics(obj, current)
+        steps += self.passthrough_steps(obj)
         if "is_template" in changes:
             steps.append(Step("convert %s %s" % (obj["name"], "to a template" if changes["is_template"] else
                                                  "to a VM"),
@@ -677,6 +685,9 @@ class Vm(VmCreate, VmDevices, Resource):
                                                       current["power_state"], target),
                               lambda: self._power_to(uri, target)))
         return steps
+
+    def plan_create(self, desired):
+        return VmCreate.plan_create(self, desired) + self.passthrough_after_create()
 
     def plan_delete(self, obj):
         keep = not self.params["delete_disks"]
@@ -723,7 +734,7 @@ def main():
         wait_for_ip_timeout=dict(type="int", aliases=["wait_for_ip_address_timeout"], default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
-        delete_disks=dict(type="bool", default=True),
+        delete_disks=dict(type="bool", default=True), **PASSTHROUGH_ARGSPEC
     ), mutually_exclusive=[("template", "clone_from", "image")])
     fc.run(lambda: run(fc))
 
