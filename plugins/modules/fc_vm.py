@@ -385,6 +385,27 @@ EXAMPLES = r"""
     memory:
       size_mb: 8192
 
+- name: Give web01 a GPU and a virtual function of an SR-IOV NIC of one host (it is powered off and on for them)
+  fusioncompute.core.fc_vm:
+    name: web01
+    memory:
+      size_mb: 8192
+      reservation: 8192   # PCI passthrough needs the memory fully reserved
+    gpus:
+      - host: cna-prod-02
+        model: Tesla T4
+    pci_devices:
+      - host: cna-prod-02
+        sriov_nic: eth4
+    allow_power_cycling: true
+
+- name: Take the GPU away again, keeping the virtual function
+  fusioncompute.core.fc_vm:
+    name: web01
+    gpus: []
+    gpus_remove_unmanaged: true
+    allow_power_cycling: true
+
 - name: Remove it with its disks
   fusioncompute.core.fc_vm:
     name: web01
