@@ -13,12 +13,12 @@ options:
   gpus:
     description:
       - GPUs the VM takes over from its host (PCI passthrough of a device VRM lists as C(GPU)). Each entry picks one
-        GPU: the one the VM already holds that matches it, else a free one that matches (on the host of the VM's
+        GPU, the one the VM already holds that matches it, else a free one that matches (on the host of the VM's
         other passthrough devices first).
       - A GPU serves one VM at a time; an entry whose matching GPUs are all used by other VMs fails before anything
         is changed, naming them. M(fusioncompute.core.fc_host_device_info) lists the devices and who uses them.
       - A VM with passthrough devices is bound to their host, so they must all be on one host. VRM then keeps the
-        VM there: no live migration (M(fusioncompute.core.fc_vm_migrate) refuses it), DRS leaves it alone, and HA
+        VM there, with no live migration (M(fusioncompute.core.fc_vm_migrate) refuses it), DRS leaves it alone, and HA
         does not restart it on another host.
       - PCI devices are attached to and detached from a stopped VM only, and VRM wants the VM's memory fully
         reserved (O(memory.reservation) equal to its size, VRM error 10321056). On a running VM the change fails
