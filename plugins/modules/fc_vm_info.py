@@ -302,7 +302,7 @@ vms:
           description: The host NIC a virtual function belongs to (only for SR-IOV virtual functions).
           type: str
     pci_devices:
-      description: Other PCI devices the VM holds (SSDs, SR-IOV virtual functions), as O(gpus).
+      description: Other PCI devices the VM holds (SSDs, SR-IOV virtual functions), as RV(vms[].gpus).
       type: list
       elements: dict
       returned: with details

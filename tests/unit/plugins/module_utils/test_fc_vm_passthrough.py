@@ -91,8 +91,8 @@ def test_an_entry_keeps_the_device_the_vm_holds_and_takes_a_free_one_otherwise()
 
 
 def test_a_device_in_use_is_refused_naming_its_vm():
-    vm = _Vm([_pci(1, H1, vm=OTHER)], gpus=[{"urn": "urn:sites:1:pcis:1", "host": None, "address": None,
-                                                 "model": None}])
+    entry = {"urn": "urn:sites:1:pcis:1", "host": None, "address": None, "model": None}
+    vm = _Vm([_pci(1, H1, vm=OTHER)], gpus=[entry])
     vm.passthrough_view(_obj())
     with pytest.raises(FcError, match="is used by VM other.*one VM at a time"):
         vm.passthrough_compare({}, {})
