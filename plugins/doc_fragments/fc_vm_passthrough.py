@@ -59,16 +59,16 @@ options:
     elements: dict
     suboptions:
       urn:
-        description: URN of the device.
+        description: As O(gpus[].urn).
         type: str
       host:
-        description: Name or URN of the host the device is in.
+        description: As O(gpus[].host).
         type: str
       address:
-        description: PCI address of the device on its host, C(domain:bus:slot.function).
+        description: As O(gpus[].address).
         type: str
       model:
-        description: Product name, or vendor and product name; any case.
+        description: As O(gpus[].model) (C(NVMe SSD DC P4510)).
         type: str
       sriov_nic:
         description: Name of the host's SR-IOV NIC (C(eth4)) whose virtual function the VM takes.

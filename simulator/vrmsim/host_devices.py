@@ -116,8 +116,10 @@ def render_usb(engine, rec, view):
     d = rec.data
     vm = consumer(engine, rec)
     host = engine.find(d["hostUrn"], "hosts")
-    ctl = next((c["controllerType"] for c in (vm.data["vmConfig"].get("usb") or []) if vm and
-                any(x["usbUrn"] == rec.urn for x in c.get("device") or [])), "") if vm else ""
+    ctl = ""
+    if vm is not None:      # the controller the device hangs on
+        ctl = next((c["controllerType"] for c in vm.data["vmConfig"].get("usb") or []
+                    if any(x["usbUrn"] == rec.urn for x in c.get("device") or [])), "")
     return {"uri": d["uri"], "urn": rec.urn, "hostUrn": d["hostUrn"], "hostName": host.data["name"] if host else "",
             "productId": d["productId"], "description": d["description"],
             "workStatus": "Working" if vm else "Ready", "allocateStatus": "Allocated" if vm else "UnAllocated",
@@ -393,17 +395,24 @@ def _pci_bound(engine, task, dev):
     engine.touch(vm)
 
 
-@handler("pci_unbound")
-def _pci_unbound(engine, task, dev):
+def _unbound(engine, task, dev, kind, drop):
+    """An unbind task ended: the device is free, ``drop(vmConfig)`` takes it out of the VM's configuration."""
     vm = _ended(engine, task)
-    rec = engine.find(dev, "pcis")
+    rec = engine.find(dev, kind)
     if rec is not None:
         rec.sim["consumer"] = None
         engine.touch(rec)
     if vm is not None:
-        vm.data["vmConfig"]["pcis"] = [u for u in vm.data["vmConfig"].get("pcis", []) if u != dev]
+        drop(vm.data["vmConfig"])
         _unpin_if_free(vm)
         engine.touch(vm)
+
+
+@handler("pci_unbound")
+def _pci_unbound(engine, task, dev):
+    def drop(cfg):
+        cfg["pcis"] = [u for u in cfg.get("pcis", []) if u != dev]
+    _unbound(engine, task, dev, "pcis", drop)
 
 
 @handler("usb_bound")
@@ -423,16 +432,10 @@ def _usb_bound(engine, task, dev, ctl):
 
 @handler("usb_unbound")
 def _usb_unbound(engine, task, dev):
-    vm = _ended(engine, task)
-    rec = engine.find(dev, "usbs")
-    if rec is not None:
-        rec.sim["consumer"] = None
-        engine.touch(rec)
-    if vm is not None:
-        for c in vm.data["vmConfig"].get("usb") or []:
+    def drop(cfg):
+        for c in cfg.get("usb") or []:
             c["device"] = [x for x in c.get("device") or [] if x["usbUrn"] != dev]
-        _unpin_if_free(vm)
-        engine.touch(vm)
+    _unbound(engine, task, dev, "usbs", drop)
 
 
 @handler("device_unclaimed")
