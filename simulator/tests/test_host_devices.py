@@ -184,3 +184,93 @@ def test_drs_moves_the_others_and_leaves_a_passthrough_vm_on_its_host(sim):
     _cycle(sim)
     assert len(set(_hosts_of(sim, urns))) == 3
     assert sim.obj(vm["urn"])["hostUrn"] == gpu["hostUrn"]
+
+
+# route: GET /service/sites/{site}/gpu-products/{product}/virtual-modes
+# route: POST /service/sites/{site}/gpu-groups
+# route: GET /service/sites/{site}/gpu-groups
+# route: GET /service/sites/{site}/gpu-groups/{id}
+# route: POST /service/sites/{site}/gpu-groups/{id}/pcis/{pci}
+# route: DELETE /service/sites/{site}/gpu-groups/{id}/pcis/{pci}
+# route: DELETE /service/sites/{site}/gpu-groups/{id}
+def test_gpu_groups_gather_gpus_of_one_product(sim):
+    modes = sim.ok("GET", sim.site + "/gpu-products/1eb8/virtual-modes")["virtualModes"]
+    assert [(m["name"], m["maxInstanceCount"]) for m in modes][:2] == [("T4-1Q", 16), ("T4-2Q", 8)]
+    _err(sim.get(sim.site + "/gpu-products/0a54/virtual-modes"), "10390023")
+    _err(sim.get(sim.site + "/gpu-products/ffff/virtual-modes"), "10390009")
+    ans = sim.ok("POST", sim.site + "/gpu-groups", {"name": "t4-whole", "productNo": "1eb8", "gpuMode": 0})
+    assert ans["urn"].startswith(sim.site_urn + ":gpu-groups:") and sim.wait(ans)["type"] == "CreateGpuGroupTask"
+    _err(sim.post(sim.site + "/gpu-groups", {"name": "t4-whole", "productNo": "1eb8", "gpuMode": 0}), "10390017")
+    _err(sim.post(sim.site + "/gpu-groups", {"name": "", "productNo": "1eb8"}), "10390004")
+    _err(sim.post(sim.site + "/gpu-groups", {"name": "x", "productNo": "1eb8", "gpuMode": 1}), "10390018")
+    _err(sim.post(sim.site + "/gpu-groups", {"name": "x", "productNo": "0a54", "gpuMode": 0}), "10390023")
+    group = sim.ok("GET", ans["uri"])["gpuGroup"]
+    assert group["name"] == "t4-whole" and group["pcis"] == [] and group["virtualMode"] is None
+    gpus = _pcis(sim, device="GPU")
+    for gpu in gpus:
+        sim.wait(sim.ok("POST", ans["uri"] + "/pcis/" + gpu["urn"].rsplit(":", 1)[1]))
+    ssd = _pcis(sim, device="SSD")[0]
+    _err(sim.post(ans["uri"] + "/pcis/" + ssd["urn"].rsplit(":", 1)[1]), "10390002")
+    _err(sim.post(ans["uri"] + "/pcis/" + gpus[0]["urn"].rsplit(":", 1)[1]), "10380004")
+    assert [p["urn"] for p in sim.ok("GET", ans["uri"])["gpuGroup"]["pcis"]] == [g["urn"] for g in gpus]
+    listed = sim.ok("GET", sim.site + "/gpu-groups", params={"scope": _host(sim, "cna-prod-01"), "limit": 10,
+                                                              "offset": 0})
+    assert [g["urn"] for g in listed["gpuGroups"]] == [ans["urn"]]
+    # a grouped GPU is not bound directly
+    _err(sim.post(_vm(sim, "direct")["uri"] + "/pcis", {"pciUrn": gpus[0]["urn"]}), "10380004")
+    _err(sim.delete(ans["uri"]), "10390003")
+    for gpu in gpus:
+        sim.wait(sim.ok("DELETE", ans["uri"] + "/pcis/" + gpu["urn"].rsplit(":", 1)[1]))
+    _err(sim.delete(ans["uri"] + "/pcis/" + gpus[0]["urn"].rsplit(":", 1)[1]), "10380005")
+    sim.wait(sim.ok("DELETE", ans["uri"]))
+    _err(sim.get(ans["uri"]), "10000008")
+
+
+# route: POST /service/sites/{site}/vms/{vm}/gpu-groups/{group}
+# route: GET /service/sites/{site}/vms/{vm}/gpu-groups
+# route: DELETE /service/sites/{site}/vms/{vm}/gpu-groups/{group}
+# route: GET /service/sites/{site}/gpu-groups/{id}/allocations
+def test_binding_a_vm_to_gpu_groups_and_the_capacity_codes(sim):
+    whole = sim.ok("POST", sim.site + "/gpu-groups", {"name": "whole", "productNo": "1eb8", "gpuMode": 0})
+    shared = sim.ok("POST", sim.site + "/gpu-groups", {"name": "vgpu", "productNo": "1eb8", "gpuMode": 1,
+                                                       "virtualMode": "T4-8Q"})
+    gpus = _pcis(sim, device="GPU")
+    sim.wait(sim.ok("POST", whole["uri"] + "/pcis/" + gpus[0]["urn"].rsplit(":", 1)[1]))
+    sim.wait(sim.ok("POST", shared["uri"] + "/pcis/" + gpus[1]["urn"].rsplit(":", 1)[1]))
+    whole_id, shared_id = whole["urn"].rsplit(":", 1)[1], shared["urn"].rsplit(":", 1)[1]
+    a, b, c = _vm(sim, "ga"), _vm(sim, "gb"), _vm(sim, "gc", reserve=False)
+    task = sim.wait(sim.ok("POST", a["uri"] + "/gpu-groups/" + whole_id, {"count": 1}))
+    assert task["type"] == "BindGpuGroupTask"
+    a = sim.ok("GET", a["uri"])
+    assert a["vmConfig"]["gpuGroups"] == [{"gpuGroup": whole["urn"], "count": 1}]
+    assert a["isBindingHost"] and a["hostUrn"] == gpus[0]["hostUrn"]
+    assert sim.ok("GET", gpus[0]["uri"])["pci"]["consumer"]["urn"] == a["urn"]
+    assert [g["urn"] for g in sim.ok("GET", a["uri"] + "/gpu-groups")["gpuGroups"]] == [whole["urn"]]
+    # the only GPU of the passthrough group is taken: no capacity
+    _err(sim.post(b["uri"] + "/gpu-groups/" + whole_id, {"count": 1}), "10390022")
+    _err(sim.post(b["uri"] + "/gpu-groups/" + shared_id, {"count": 0}), "10390013")
+    _err(sim.post(b["uri"] + "/gpu-groups/" + shared_id, {"count": 5}), "10390006")
+    _err(sim.post(a["uri"] + "/gpu-groups/" + shared_id, {"count": 1}), "10390024")
+    _err(sim.post(b["uri"] + "/gpu-groups/999", {}), "10390001")
+    # vGPUs: T4-8Q gives two per GPU, shared by VMs; no memory reservation needed
+    sim.wait(sim.ok("POST", b["uri"] + "/gpu-groups/" + shared_id, {"count": 1}))
+    sim.wait(sim.ok("POST", c["uri"] + "/gpu-groups/" + shared_id, {}))
+    d = _vm(sim, "gd")
+    _err(sim.post(d["uri"] + "/gpu-groups/" + shared_id, {"count": 1}), "10390022")
+    alloc = sim.ok("GET", shared["uri"] + "/allocations")["allocations"]
+    assert sorted(x["vmUrn"] for x in alloc) == sorted([b["urn"], c["urn"]]) and {x["status"] for x in alloc} == {
+        "idle"}
+    running = _start(sim, b)
+    assert running["hostUrn"] == gpus[1]["hostUrn"]
+    _err(sim.post(b["uri"] + "/action/migrate", {"location": _host(sim, "cna-prod-03")}), "10321016")
+    _err(sim.delete(b["uri"] + "/gpu-groups/" + shared_id), "10300320")
+    _err(sim.delete(sim.site + "/gpu-groups/" + shared_id), "10390005")
+    _stop(sim, b)
+    sim.wait(sim.ok("DELETE", b["uri"] + "/gpu-groups/" + shared_id))
+    b = sim.ok("GET", b["uri"])
+    assert b["vmConfig"]["gpuGroups"] == [] and b["isBindingHost"] is False
+    _err(sim.delete(b["uri"] + "/gpu-groups/" + shared_id), "10390008")
+    sim.wait(sim.ok("POST", d["uri"] + "/gpu-groups/" + shared_id, {"count": 1}))
+    # deleting a VM gives its vGPU back
+    sim.wait(sim.ok("DELETE", c["uri"]))
+    assert [x["vmUrn"] for x in sim.ok("GET", shared["uri"] + "/allocations")["allocations"]] == [d["urn"]]

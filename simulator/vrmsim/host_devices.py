@@ -77,7 +77,7 @@ def consumer(engine, dev):
 def is_passthrough(vm):
     """Whether a VM holds a passthrough device (PCI or USB): it is then bound to its host."""
     cfg = vm.data.get("vmConfig", {})
-    return bool(cfg.get("pcis")) or any(c.get("device") for c in cfg.get("usb") or [])
+    return bool(cfg.get("pcis") or cfg.get("gpuGroups")) or any(c.get("device") for c in cfg.get("usb") or [])
 
 
 def migrate_refusal(engine, vm):
@@ -88,6 +88,8 @@ def migrate_refusal(engine, vm):
     kinds = {_product(engine.find(u, "pcis"))["deviceType"] for u in cfg.get("pcis") or [] if engine.find(u, "pcis")}
     if VF in kinds:
         return VrmError(MIGRATE_VF, "A VM with SR-IOV NICs does not allow this operation.")
+    if cfg.get("gpuGroups"):
+        kinds.add("GPU resource group")
     if kinds:
         return VrmError(MIGRATE_PCI, "The bound PCI devices (%s) do not allow this operation." %
                         ", ".join(sorted(kinds)))
@@ -279,6 +281,8 @@ def bind_pci(engine, req):
     other = consumer(engine, dev)
     if other is not None:
         raise VrmError(PCI_IN_USE, "The PCI device %s is already used by %s." % (dev.urn, other.data["name"]))
+    if dev.sim.get("gpu_group"):
+        raise VrmError(PCI_IN_USE, "The PCI device %s belongs to a GPU resource group." % dev.urn)
     if vm.data["status"] not in STOPPED:
         if kind == VF:
             raise VrmError(VF_RUNNING_ATTACH, "A running VM cannot take an SR-IOV NIC; stop it first.")
@@ -458,8 +462,11 @@ def release_all(engine, vm):
     """A VM that goes away gives its devices back."""
     for kind in ("pcis", "usbs"):
         for rec in engine.all(kind):
-            if rec.sim.get("consumer") == vm.urn:
+            held = rec.sim.get("consumer") == vm.urn
+            shared = rec.sim.get("allocations", {}).pop(vm.urn, None) is not None   # GPU resource groups
+            if held:
                 rec.sim["consumer"] = None
+            if held or shared:
                 engine.touch(rec)
 
 
