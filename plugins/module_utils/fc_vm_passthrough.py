@@ -103,9 +103,16 @@ def brief(dev):
     return {k: dev[k] for k in keys}
 
 
+def bound(vm):
+    """URNs of the PCI and USB devices bound to ``vm`` itself (GPUs a GPU resource group gives it are not)."""
+    cfg = vm.get("vmConfig") or {}
+    return set(cfg.get("pcis") or []) | {x.get("usbUrn") for c in cfg.get("usb") or [] for x in c.get("device") or []}
+
+
 def vm_devices(index, vm):
-    """The devices a VM holds, by option: {gpus: [...], pci_devices: [...], usb_devices: [...]}."""
-    held = [d for d in index.devices() if d["vm_urn"] == vm.get("urn")]
+    """The devices bound to a VM, by option: {gpus: [...], pci_devices: [...], usb_devices: [...]}."""
+    mine = bound(vm)
+    held = [d for d in index.devices() if d["urn"] in mine]
     return {opt: [brief(d) for d in held if d["type"] in types] for opt, (_w, types) in OPTIONS.items()}
 
 
@@ -192,13 +199,14 @@ class VmPassthrough:
         index = self._pt_index()
         devices = index.devices()
         vm_urn = obj.get("urn")
+        direct = bound(obj)
         plan = {}
         held = [d for d in devices if vm_urn and d["vm_urn"] == vm_urn]
         prefer = held[0]["host_urn"] if held else obj.get("hostUrn") or None
         for opt in self._pt_given():
             word, types = OPTIONS[opt]
             pool = [d for d in devices if d["type"] in types]
-            spare = [d for d in pool if vm_urn and d["vm_urn"] == vm_urn]
+            spare = [d for d in pool if d["urn"] in direct]
             kept, added = [], []
             for i, entry in enumerate(self.params[opt]):
                 mine = next((d for d in spare if _matches(entry, d)), None)
@@ -327,7 +335,7 @@ def refuse_migration(vm):
     """FcError when ``vm`` holds passthrough devices: VRM refuses to move it (10300059 with USB devices, 10300931
     with SR-IOV NICs, 10321016 with other PCI devices). Read from the VM alone, before anything is sent."""
     cfg = vm.get("vmConfig") or {}
-    pcis = list(cfg.get("pcis") or [])
+    pcis = list(cfg.get("pcis") or []) + [g.get("gpuGroup") for g in cfg.get("gpuGroups") or []]
     usbs = [x.get("usbUrn") for c in cfg.get("usb") or [] for x in c.get("device") or []]
     if pcis or usbs:
         raise FcError("%s holds passthrough devices (%s) and is bound to host %s; VRM does not migrate it "

@@ -52,9 +52,9 @@ class _Vm(VmPassthrough):
         return self._index
 
 
-def _obj(status="stopped", host=None, reserved=1024):
+def _obj(status="stopped", host=None, reserved=1024, pcis=("urn:sites:1:pcis:3",)):
     return {"urn": VM, "name": "me", "status": status, "hostUrn": host, "hostName": "cna-1" if host else "",
-            "vmConfig": {"memory": {"quantityMB": 1024, "reservation": reserved}}}
+            "vmConfig": {"memory": {"quantityMB": 1024, "reservation": reserved}, "pcis": list(pcis)}}
 
 
 @pytest.mark.parametrize("text,want", [("3b:00.0", "0000:3b:00.0"), ("0000:3B:00.1", "0000:3b:00.1"),
@@ -122,3 +122,12 @@ def test_a_passthrough_vm_is_refused_migration():
     refuse_migration({"name": "plain", "vmConfig": {"pcis": [], "usb": [{"controllerType": "xHCI", "device": []}]}})
     with pytest.raises(FcError, match="holds passthrough devices"):
         refuse_migration({"name": "gpu", "hostName": "cna-1", "vmConfig": {"pcis": ["urn:sites:1:pcis:1"]}})
+
+
+def test_a_gpu_from_a_resource_group_is_not_the_options_to_take_away():
+    grouped = _pci(5, H1, vm=VM)          # the VM uses it through a GPU resource group, not vmConfig.pcis
+    vm = _Vm([grouped], gpus=[], gpus_remove_unmanaged=True)
+    assert vm.passthrough_view(_obj(pcis=())) == {"gpus": []}
+    assert vm.passthrough_compare({}, {}) == {}
+    with pytest.raises(FcError, match="holds passthrough devices"):
+        refuse_migration({"name": "g", "vmConfig": {"gpuGroups": [{"gpuGroup": "urn:sites:1:gpu-groups:1"}]}})
