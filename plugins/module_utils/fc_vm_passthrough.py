@@ -91,6 +91,12 @@ class DeviceIndex:
                 "description": u.get("description") or u.get("desciption"), "vm_urn": u.get("vmUrn") or None,
                 "controller": u.get("usbControllerType") or None}
 
+    def group_names(self):
+        if getattr(self, "_groups", None) is None:
+            self._groups = {g["urn"]: g.get("name") for g in
+                            self.fc.client.list_all(self.fc.site_uri + "/gpu-groups", "gpuGroups")}
+        return self._groups
+
     def with_users(self, devices):
         """``devices`` with the name of the VM that uses each (``vm``)."""
         return [dict(d, vm=self.vm_name(d["vm_urn"]) if d["vm_urn"] else None) for d in devices]
@@ -113,7 +119,11 @@ def vm_devices(index, vm):
     """The devices bound to a VM, by option: {gpus: [...], pci_devices: [...], usb_devices: [...]}."""
     mine = bound(vm)
     held = [d for d in index.devices() if d["urn"] in mine]
-    return {opt: [brief(d) for d in held if d["type"] in types] for opt, (_w, types) in OPTIONS.items()}
+    out = {opt: [brief(d) for d in held if d["type"] in types] for opt, (_w, types) in OPTIONS.items()}
+    groups = (vm.get("vmConfig") or {}).get("gpuGroups") or []
+    out["gpu_groups"] = [{"urn": g.get("gpuGroup"), "name": index.group_names().get(g.get("gpuGroup")),
+                          "count": g.get("count")} for g in groups]
+    return out
 
 
 def _describe(entry):
@@ -177,7 +187,7 @@ class VmPassthrough:
         self._pt_devices = None          # read afresh (a re-read after a lost answer must see the new state)
         if not self._pt_given():
             return {}
-        held = vm_devices(self._pt_index(), obj)
+        held = vm_devices(self._pt_index(), dict(obj, vmConfig=dict(obj.get("vmConfig") or {}, gpuGroups=[])))
         return {opt: held[opt] for opt in self._pt_given()}
 
     def passthrough_desired(self):

@@ -325,6 +325,21 @@ vms:
         description:
           description: What VRM says the device is.
           type: str
+    gpu_groups:
+      description: GPU resource groups the VM is bound to (whole GPUs or vGPUs VRM gives it from a group).
+      type: list
+      elements: dict
+      returned: with details
+      contains:
+        urn:
+          description: URN of the group.
+          type: str
+        name:
+          description: Name of the group.
+          type: str
+        count:
+          description: How many GPUs or vGPUs of the group the VM has.
+          type: int
     statistics:
       description: Current use (cpu_usage and mem_usage in percent, disk and network in KB/s).
       type: dict
@@ -383,6 +398,7 @@ vms:
       gpus: []
       pci_devices: []
       usb_devices: []
+      gpu_groups: []
       statistics: {cpu_usage: 0.0, mem_usage: 0.0, disk_io_in: 0.0, disk_io_out: 0.0, nic_byte_in: 0.0,
                    nic_byte_out: 0.0}
 """

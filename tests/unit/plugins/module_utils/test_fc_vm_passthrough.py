@@ -127,7 +127,9 @@ def test_a_passthrough_vm_is_refused_migration():
 def test_a_gpu_from_a_resource_group_is_not_the_options_to_take_away():
     grouped = _pci(5, H1, vm=VM)          # the VM uses it through a GPU resource group, not vmConfig.pcis
     vm = _Vm([grouped], gpus=[], gpus_remove_unmanaged=True)
-    assert vm.passthrough_view(_obj(pcis=())) == {"gpus": []}
+    obj = _obj(pcis=())
+    obj["vmConfig"]["gpuGroups"] = [{"gpuGroup": "urn:sites:1:gpu-groups:1", "count": 1}]
+    assert vm.passthrough_view(obj) == {"gpus": []}
     assert vm.passthrough_compare({}, {}) == {}
     with pytest.raises(FcError, match="holds passthrough devices"):
         refuse_migration({"name": "g", "vmConfig": {"gpuGroups": [{"gpuGroup": "urn:sites:1:gpu-groups:1"}]}})
