@@ -28,6 +28,7 @@ extends_documentation_fragment:
   - fusioncompute.core.fc_vm_guest
   - fusioncompute.core.attributes
   - fusioncompute.core.fc_vm_media
+  - fusioncompute.core.fc_vm_passthrough
 attributes:
   check_mode:
     support: full
@@ -386,6 +387,27 @@ EXAMPLES = r"""
     memory:
       size_mb: 8192
 
+- name: Give web01 a GPU and a virtual function of an SR-IOV NIC of one host (it is powered off and on for them)
+  fusioncompute.core.fc_vm:
+    name: web01
+    memory:
+      size_mb: 8192
+      reservation: 8192   # PCI passthrough needs the memory fully reserved
+    gpus:
+      - host: cna-prod-02
+        model: Tesla T4
+    pci_devices:
+      - host: cna-prod-02
+        sriov_nic: eth4
+    allow_power_cycling: true
+
+- name: Take the GPU away again, keeping the virtual function
+  fusioncompute.core.fc_vm:
+    name: web01
+    gpus: []
+    gpus_remove_unmanaged: true
+    allow_power_cycling: true
+
 - name: Remove it with its disks
   fusioncompute.core.fc_vm:
     name: web01
@@ -533,11 +555,13 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices i
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_guest import (
     GUEST_OPTIONS, VmGuest, check_guest_options, guest_view)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_media import MEDIA_SPEC, VmMedia
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_passthrough import (
+    PASSTHROUGH_ARGSPEC, VmPassthrough)
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import (
     check_disk_size, parse_networks, vm_view, wait_for_ip)
 
 
-class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
+class Vm(VmGuest, VmCreate, VmDevices, VmMedia, VmPassthrough, Resource):
     kind = "vm"
 
     def validate(self):
@@ -569,6 +593,7 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
             check_nic(i, n)
         check_guest_options(p)
         self.validate_media()
+        self.passthrough_validate()
 
     # -- reading ---------------------------------------------------------------------------------
     def find(self):
@@ -590,7 +615,7 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
     def view(self, obj):
         v = vm_view(obj)
         return dict({k: v[k] for k in ("name", "description", "is_template", "power_state", "cpu", "memory", "disks",
-                                       "nics")}, **guest_view(obj), **self.media_view(obj))
+                                       "nics")}, **guest_view(obj), **self.media_view(obj), **self.passthrough_view(obj))
 
     def returned(self, obj):
         return vm_view(obj)
@@ -612,6 +637,7 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
                          for x in p["nics"]]
         d.update(self.guest_desired())
         d.update(self.media_desired())
+        d.update(self.passthrough_desired())
         return d
 
     # -- comparing ---------------------------------------------------------------------------------
@@ -650,6 +676,7 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
                 changes.setdefault("nics", want)
         changes.update(self.guest_compare(current, desired))
         changes.update(self.media_changes(current, desired))
+        changes.update(self.passthrough_compare(current, desired))
         return changes
 
     @staticmethod
@@ -685,6 +712,7 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
                     needs_cycle.append("memory.size_mb (online increases must be multiples of 128 MB)")
         if "is_template" in changes and obj.get("status") != "stopped":
             needs_cycle.append("is_template (conversion needs the VM powered off)")
+        needs_cycle += self.passthrough_needs_off(obj, changes)
         if needs_cycle and not p["allow_power_cycling"]:
             raise FcError("The VM %s is running and these changes need it powered off: %s. Power it off first, or "
                           "set allow_power_cycling=true." % (obj["name"], "; ".join(needs_cycle)))
@@ -704,6 +732,7 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
             steps += self._plan_disks(obj, current)
         if "nics" in changes:
             steps += self._plan_nics(obj, current)
+        steps += self.passthrough_steps(obj)
         if "is_template" in changes:
             steps.append(Step("convert %s %s" % (obj["name"], "to a template" if changes["is_template"] else
                                                  "to a VM"),
@@ -717,6 +746,9 @@ class Vm(VmGuest, VmCreate, VmDevices, VmMedia, Resource):
                               lambda: self._power_to(uri, target)))
         return self.guest_steps(obj, changes, steps) + self.plan_media(
             obj, current, changes, (target or current["power_state"]) == "powered-on")
+
+    def plan_create(self, desired):
+        return super().plan_create(desired) + self.passthrough_after_create()
 
     def plan_delete(self, obj):
         keep = not self.params["delete_disks"]
@@ -763,7 +795,7 @@ def main():
         wait_for_ip_timeout=dict(type="int", aliases=["wait_for_ip_address_timeout"], default=300),
         ip_networks=dict(type="list", elements="str", default=[]),
         ip_version=dict(type="int", default=4, choices=[4, 6]),
-        delete_disks=dict(type="bool", default=True), **GUEST_OPTIONS, **MEDIA_SPEC
+        delete_disks=dict(type="bool", default=True), **GUEST_OPTIONS, **MEDIA_SPEC, **PASSTHROUGH_ARGSPEC
     ), mutually_exclusive=[("template", "clone_from", "image")])
     fc.run(lambda: run(fc))
 

@@ -279,6 +279,67 @@ vms:
       description: Whether VM Tools run in the guest.
       type: bool
       returned: with details
+    gpus:
+      description: GPUs the VM holds (PCI passthrough), in the names of M(fusioncompute.core.fc_vm)'s
+        O(fusioncompute.core.fc_vm#module:gpus); see M(fusioncompute.core.fc_host_device_info).
+      type: list
+      elements: dict
+      returned: with details
+      contains: &pci
+        urn:
+          description: URN of the device.
+          type: str
+        host:
+          description: Name of the host the device is in (the VM is bound to it).
+          type: str
+        address:
+          description: PCI address on the host (C(domain:bus:slot.function)).
+          type: str
+        model:
+          description: Product name.
+          type: str
+        sriov_nic:
+          description: The host NIC a virtual function belongs to (only for SR-IOV virtual functions).
+          type: str
+    pci_devices:
+      description: Other PCI devices the VM holds (SSDs, SR-IOV virtual functions), as RV(vms[].gpus).
+      type: list
+      elements: dict
+      returned: with details
+      contains: *pci
+    usb_devices:
+      description: USB devices the VM holds.
+      type: list
+      elements: dict
+      returned: with details
+      contains:
+        urn:
+          description: URN of the USB device.
+          type: str
+        host:
+          description: Name of the host the device is plugged into.
+          type: str
+        product_id:
+          description: USB vendor and product ID.
+          type: str
+        description:
+          description: What VRM says the device is.
+          type: str
+    gpu_groups:
+      description: GPU resource groups the VM is bound to (whole GPUs or vGPUs VRM gives it from a group).
+      type: list
+      elements: dict
+      returned: with details
+      contains:
+        urn:
+          description: URN of the group.
+          type: str
+        name:
+          description: Name of the group.
+          type: str
+        count:
+          description: How many GPUs or vGPUs of the group the VM has.
+          type: int
     statistics:
       description: Current use (cpu_usage and mem_usage in percent, disk and network in KB/s).
       type: dict
@@ -425,6 +486,10 @@ vms:
       disk_io:
         - {disk: 1, read_kbps: 0, write_kbps: 0, total_kbps: 0, read_iops: 0, write_iops: 0, total_iops: 0, weight: 0}
       tools: {status: notRunning, install_status: empty, version: 3.0.0.045, auto_upgrade: true}
+      gpus: []
+      pci_devices: []
+      usb_devices: []
+      gpu_groups: []
       statistics: {cpu_usage: 0.0, mem_usage: 0.0, disk_io_in: 0.0, disk_io_out: 0.0, nic_byte_in: 0.0,
                    nic_byte_out: 0.0}
 """
@@ -434,6 +499,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_bas
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import POWER_STATES, power_state, vm_view
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_devices import bandwidth_view
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_guest import guest_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_passthrough import DeviceIndex, vm_devices
 
 VRM_STATUS = {word: status for status, word in POWER_STATES.items()}
 METRICS = ["cpu_usage", "mem_usage", "disk_io_in", "disk_io_out", "nic_byte_in", "nic_byte_out"]
@@ -487,6 +553,7 @@ def run(fc):
             vms = [v for v in vms if v.get("clusterUrn") == cl["urn"]]
     out = []
     ports = None
+    devices = DeviceIndex(fc)       # read once, on the first VM with details
     for vm in vms:
         if p["details"] or p["urn"]:
             full = vm if "cpu" in (vm.get("vmConfig") or {}) else fc.client.get(vm["uri"])
@@ -497,6 +564,7 @@ def run(fc):
                                                                           {"vmName": p["name"]} if p["name"] else {})}
             for nic in item["nics"]:
                 nic["bandwidth"] = bandwidth_view(ports.get(nic["mac"]))
+            item.update(vm_devices(devices, full))
         else:
             item = _brief(vm)
         out.append(item)

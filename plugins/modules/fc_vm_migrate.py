@@ -12,6 +12,9 @@ version_added: 0.1.0
 description:
   - Declarative placement, the VM ends up on O(target_host) and/or its disks on O(target_datastore).
   - A running VM is live-migrated; storage migration moves the disks while the VM runs.
+  - A VM holding passthrough devices (GPUs, PCI devices, SR-IOV virtual functions, USB devices; see
+    M(fusioncompute.core.fc_vm)'s O(fusioncompute.core.fc_vm#module:gpus)) is bound to their host and is refused
+    a move to another host before anything is sent.
   - A VM already there reports no change. A target without capacity, without the VM's datastores or without
     its DVS fails with the VRM error code before anything moves.
 author:
@@ -161,6 +164,7 @@ from ansible_collections.fusioncompute.core.plugins.module_utils import fc_looku
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_errors import FcError
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_base import FcModule
 from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_common import vm_view
+from ansible_collections.fusioncompute.core.plugins.module_utils.fc_vm_passthrough import refuse_migration
 
 MIGRATE_TYPES = {"thin": 1, "thick": 2, "thick_lazy": 0}
 
@@ -188,6 +192,7 @@ def run(fc):
             if vm.get("status") != "running":
                 raise FcError("%s is %s; only a running VM can be live-migrated to a host." % (vm["name"],
                                                                                                vm.get("status")))
+            refuse_migration(vm)
             before["host"] = view["host"]
             after["host"] = host["name"]
             plan.append("live-migrate %s from %s to %s" % (vm["name"], view["host"], host["name"]))

@@ -7,7 +7,7 @@ powerScheduleCycle default to 10 minutes). The thresholds and rules are vrmsim's
 
 import time
 
-from vrmsim import drs_rules, placement
+from vrmsim import drs_rules, host_devices, placement
 from vrmsim.engine import handler, periodic
 from vrmsim.errors import VrmError
 
@@ -176,7 +176,9 @@ def host_fail(engine, host_urn):
     for vm in engine.all("vms"):
         if vm.sim.get("host") != host_urn or vm.data.get("status") not in placement.ACTIVE:
             continue
-        protected = ha and vm.data["vmConfig"]["properties"].get("isEnableHa", True)
+        # a passthrough VM cannot restart away from its devices: HA leaves it stopped
+        protected = ha and vm.data["vmConfig"]["properties"].get("isEnableHa", True) and \
+            not host_devices.is_passthrough(vm)
         vm.sim["busy"] = None
         if not protected:
             vm.data["status"] = "stopped"

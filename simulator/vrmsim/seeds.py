@@ -2,7 +2,7 @@
 
 import random
 
-from vrmsim import compute, host_network, hosts, images, network, storage, vms
+from vrmsim import compute, host_devices, host_network, hosts, images, network, storage, vms
 from vrmsim.errors import VrmError
 
 SEEDS = ("empty", "demo")
@@ -99,6 +99,7 @@ def demo(engine):
                is_template=True, os_type="Linux", os_version=302, written_ratio=0.1)
     host_network.seed_demo(engine)
     images.seed_demo(engine)
+    host_devices.seed_demo(engine, all_hosts)
 
 
 def generate(engine, vms=0, hosts=0):

@@ -1,6 +1,6 @@
 """VM and volume migration, and real-time metrics."""
 
-from vrmsim import host_network, placement, storage
+from vrmsim import host_devices, host_network, placement, storage
 from vrmsim.common import as_bool, as_int, as_str, lst, obj, site_check
 from vrmsim.drs_rules import MIGRATE_REFUSED, NO_RULE_HOST
 from vrmsim.engine import handler
@@ -20,6 +20,9 @@ def migrate_vm(engine, req):
     if vm.data["status"] not in ("running", "stopped"):
         raise VrmError("10300015", "The VM does not allow migration in state %s." % vm.data["status"])
     check_pinned_migration(vm)
+    refusal = host_devices.migrate_refusal(engine, vm)     # a passthrough VM stays with its devices
+    if refusal is not None:
+        raise refusal
     body = req.json()
     loc = as_str(body.get("location"), "location", hi=1024, code="10300067") or ""
     if ":hosts:" in loc:

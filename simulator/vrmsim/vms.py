@@ -100,7 +100,7 @@ def random_ip(engine):
 # =============================================================================================
 # Routes
 
-from vrmsim import placement  # noqa: E402
+from vrmsim import host_devices, placement  # noqa: E402
 from vrmsim.common import (  # noqa: E402
     MAX_DISK_GB, as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, raw_page, site_check)
 from vrmsim.engine import handler  # noqa: E402
@@ -488,6 +488,7 @@ def _drop_vm(engine, vm, keep_disks):
     for snap in engine.all("snapshots"):
         if snap.sim.get("vm") == vm.urn:
             engine.remove(snap.urn)
+    host_devices.release_all(engine, vm)
     engine.remove(vm.urn)
 
 
