@@ -7,7 +7,7 @@ powerScheduleCycle default to 10 minutes). The thresholds and rules are vrmsim's
 
 import time
 
-from vrmsim import placement
+from vrmsim import alarms, placement
 from vrmsim.common import site_check
 from vrmsim.engine import handler, periodic
 from vrmsim.errors import VrmError
@@ -179,6 +179,7 @@ def host_fail(engine, host_urn):
     host.data["status"] = "fault"
     host.data["haState"] = "fault"
     engine.touch(host)
+    alarms.host_failed(engine, host_urn)
     cluster = engine.find(host.data.get("clusterUrn") or "", "clusters")
     ha = bool(cluster and cluster.data.get("isEnableHa"))
     for vm in engine.all("vms"):
@@ -197,6 +198,7 @@ def host_fail(engine, host_urn):
         engine.touch(vm)
         engine.start_task("HaTask", vm.urn, vm.data["name"], user="-_system",
                           done=("ha_restart", {"failed": host_urn}), fail=("vm_status", {"status": "stopped"}))
+        alarms.ha_started(engine, vm.urn, host_urn)
 
 
 @handler("ha_restart")
@@ -216,6 +218,7 @@ def _ha_restart(engine, task, failed):
     compute_move(engine, vm, target)
     vm.data["status"] = "stopped"
     _set_status(engine, vm, "running")
+    alarms.ha_done(engine, vm.urn)
 
 
 def host_recover(engine, host_urn):
@@ -223,3 +226,4 @@ def host_recover(engine, host_urn):
     host.data["status"] = "normal"
     host.data["haState"] = "alive"
     engine.touch(host)
+    alarms.host_recovered(engine, host_urn)
