@@ -348,7 +348,7 @@ def log_operation(engine, method, path, session, result, started):
         reason = "%s %s" % (body.get("errorCode", ""), body.get("errorDes", ""))
     now = engine.now()
     engine.add("oplogs", "%s:oplogs:%d" % (engine.site_urn, seq), {
-        "opUser": (session or {}).get("user", "") or ("" if path != "/service/session" else "-"),
+        "opUser": session.get("user", ""),
         "opResult": "1" if failed else "0", "opName": "%s %s" % (method, path), "loginType": "0",
         "opLogLevel": "2" if method == "DELETE" else "3", "opStartTime": _ms(started), "opStopTime": _ms(now),
         "userIp": "127.0.0.1", "detailInfo": "%s %s" % (method, path), "opFailReason": reason.strip()})

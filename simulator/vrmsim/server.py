@@ -313,7 +313,8 @@ class Handler(BaseHTTPRequestHandler):
                 except Exception:
                     pass
                 result = (500, {"errorCode": "10000010", "errorDes": "vrmsim internal error: %s" % exc})
-            alarms.log_operation(engine, self.command, path, req.session, result, started)
+            alarms.log_operation(engine, self.command, path, req.session or {"user": self.headers.get("X-Auth-User") or ""},
+                                 result, started)
             engine.store.flush()
         if delay:
             time.sleep(delay)
