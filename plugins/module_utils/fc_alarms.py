@@ -117,7 +117,6 @@ def alarms(fc, params, history=False, limit=None):
     return [alarm_view(a) for a in query_all(fc, path, alarm_query(params), limit)]
 
 
-
 # The filter options fc_alarm_info and fc_alarm share.
 FILTER_SPEC = dict(
     alarm_id=dict(type="str"), name=dict(type="str"), object_urn=dict(type="str"),

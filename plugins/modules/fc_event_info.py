@@ -39,7 +39,7 @@ options:
   name:
     description: Only events whose name contains this text, or operations whose name contains it.
     type: str
-  user:
+  operator:
     description: Only operations of this user (O(source=operation_log)).
     type: str
   result:
@@ -69,7 +69,7 @@ EXAMPLES = r"""
 - name: Failed operations of the admin user
   fusioncompute.core.fc_event_info:
     source: operation_log
-    user: admin
+    operator: admin
     result: failure
   register: failed_writes
 """
@@ -161,14 +161,14 @@ from ansible_collections.fusioncompute.core.plugins.module_utils.fc_resource_bas
 
 EVENT_TYPES = {"host": "hosts", "vm": "vms", "vrm": "vrms"}
 EVENT_ONLY = ("object_urn", "object_type", "event_id")
-LOG_ONLY = ("user", "result")
+LOG_ONLY = ("operator", "result")
 
 
 def main():
     fc = FcModule(dict(
         source=dict(type="str", default="events", choices=["events", "operation_log"]),
         object_urn=dict(type="str"), object_type=dict(type="str", choices=sorted(EVENT_TYPES)),
-        event_id=dict(type="str"), name=dict(type="str"), user=dict(type="str"),
+        event_id=dict(type="str"), name=dict(type="str"), operator=dict(type="str"),
         result=dict(type="str", choices=["success", "failure"]), since=dict(type="str"), until=dict(type="str"),
         limit=dict(type="int", default=100)), wait=False)
     fc.run(lambda: run(fc))
@@ -212,8 +212,8 @@ def run(fc):
 def operations(fc, since, until):
     p = fc.params
     params = {"order[]": "opStartTime DESC"}
-    if p["user"]:
-        params["opUser"] = p["user"]
+    if p["operator"]:
+        params["opUser"] = p["operator"]
     if p["result"]:
         params["opResult"] = "0" if p["result"] == "success" else "1"
     if p["name"]:

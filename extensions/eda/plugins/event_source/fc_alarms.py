@@ -176,8 +176,9 @@ class Vrm(object):
                 err = json.loads(exc.read() or b"{}")
             except ValueError:
                 err = {}
-            raise VrmError("%s %s answered HTTP %s: %s %s" % (method, path, exc.code, err.get("errorCode", ""),
-                                                            err.get("errorDes", "")), exc.code, err.get("errorCode"))
+            message = "%s %s answered HTTP %s: %s %s" % (method, path, exc.code, err.get("errorCode", ""),
+                                                         err.get("errorDes", ""))
+            raise VrmError(message, exc.code, err.get("errorCode"))
         except (OSError, ValueError) as exc:
             raise VrmError("%s %s: no answer from the VRM at %s (%s)" % (method, path, self.base, exc))
 

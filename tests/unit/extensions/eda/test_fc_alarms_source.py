@@ -122,7 +122,7 @@ def test_main_reconnects_after_errors_and_emits(tmp_path, monkeypatch):
 
     async def run():
         task = asyncio.ensure_future(fc_alarms.main(queue, args))
-        got = [await asyncio.wait_for(queue.get(), 5) for _ in range(2)]
+        got = [await asyncio.wait_for(queue.get(), 5), await asyncio.wait_for(queue.get(), 5)]
         await asyncio.sleep(0.1)              # more polls: nothing new
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
