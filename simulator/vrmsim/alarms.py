@@ -35,6 +35,9 @@ DATASTORE_THRESHOLD = 90       # percent of the capacity really used
 THRESHOLD_PERIOD = 60          # virtual seconds between two datastore threshold checks
 OPLOG_KEEP = 10000             # operation log entries kept (oldest dropped first)
 MAX_LIMIT = 100                # FC8DOC: one query answers at most 100 records (11100049 beyond)
+# POSTs that only query (alarms, events, metrics): not operations, not logged
+QUERIES = ("/alarms/activeAlarms", "/alarms/historyAlarms", "/alarms/events", "/objectmetric-realtimedata",
+           "/objectmetric-curvedata")
 MOCS = {"hosts": "hosts", "clusters": "clusters", "datastores": "DATASTORE", "vms": "vms", "sites": "sites"}
 
 
@@ -338,7 +341,7 @@ def clear_by_hand(engine, req):
 def log_operation(engine, method, path, session, result, started):
     """One operation log entry for a write (every non-GET VRM request, login included); ``result`` is what the
     handler answered (a body, or a ``(status, body[, headers])`` tuple)."""
-    if method == "GET":
+    if method == "GET" or path.rstrip("/").endswith(QUERIES):
         return
     status, body = (result[0], result[1]) if isinstance(result, tuple) else (200, result)
     seq = engine.next_id("oplog")
