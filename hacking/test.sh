@@ -345,9 +345,11 @@ run_eda() {
         echo "ansible-rulebook virtualenv: creating $venv"
         rm -rf "$venv"
         mkdir -p "$(dirname "$venv")"
-        "$PY" -m venv "$venv" || return 1
-        "$venv/bin/python" -m pip install --quiet --upgrade pip || return 1
-        "$venv/bin/python" -m pip install --quiet -r "$pins" || return 1
+        if ! { "$PY" -m venv "$venv" && "$venv/bin/python" -m pip install --quiet --upgrade pip \
+                && "$venv/bin/python" -m pip install --quiet -r "$pins"; } >"$LOGS/eda-venv.log" 2>&1; then
+            cat "$LOGS/eda-venv.log"
+            return 1
+        fi
         touch "$venv/.complete"
     fi
     EDA_VENV="$venv" "$PY" "$ROOT/hacking/eda_test.py"
