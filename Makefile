@@ -4,14 +4,14 @@ PYTHON ?= python3
 VENV ?= $(CURDIR)/.venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test demo demo-stop sanity units integration examples simulator-test lint nova-test nova-debian-test roles-test clean
+.PHONY: help venv test demo demo-stop sanity units integration examples simulator-test lint nova-test nova-debian-test roles-test eda-test clean
 
 help:
 	@echo "make demo       start vrmsim, run playbooks/demo.yml, show what it did"
 	@echo "make demo-stop  stop the vrmsim that make demo left running"
 	@echo "make test       vrmsim tests, ansible-test sanity/units/integration, ansible-lint, docs lint"
 	@echo "make sanity | units | integration | examples | simulator-test | lint | nova-test | nova-debian-test"
-	@echo "     | roles-test"
+	@echo "     | roles-test | eda-test"
 	@echo "                one stage of make test"
 
 # One virtualenv with every pinned tool (requirements-test.txt), rebuilt when the pins change.
@@ -53,6 +53,9 @@ nova-debian-test: $(STAMP)
 
 roles-test: $(STAMP)
 	@VENV=$(VENV) STAGES=roles bash hacking/test.sh
+
+eda-test: $(STAMP)
+	@VENV=$(VENV) STAGES=eda bash hacking/test.sh
 
 demo: $(STAMP)
 	@VENV=$(VENV) bash hacking/demo.sh

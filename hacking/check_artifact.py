@@ -12,7 +12,8 @@ The tarball is what ``ansible-galaxy collection build`` made from the checkout. 
   (a link to something that does not ship must name the repository URL of galaxy.yml instead);
 - a shipped module or module_utils file does not parse as the oldest Python that
   tests/config.yml admits for modules (ansible-test only compiles with the Pythons it finds);
-- tests/sanity/ignore-*.txt exists (sanity passes without ignore entries or not at all).
+- tests/sanity/ignore-*.txt exists (sanity passes without ignore entries or not at all);
+- a file that must ship is missing (MUST_SHIP: the Event-Driven Ansible source, its rulebook and playbook).
 
 With ``--fragments`` it checks the changelog fragments instead: an entry about vrmsim alone (``vrmsim - ...``)
 belongs in simulator/CHANGES.md, since vrmsim does not ship; only the ``trivial`` section, which the
@@ -36,6 +37,9 @@ REPO_ONLY = (
     "nova_driver/tests", "nova_driver/run_tests.sh", "nova_driver/run_tests_debian.sh",
     "nova_driver/constraints.txt", "nova_driver/build", ".venv", ".tmp", ".demo",
 )
+# Files outside plugins/ that users run from the installed collection: they must ship.
+MUST_SHIP = ("extensions/eda/plugins/event_source/fc_alarms.py", "extensions/eda/rulebooks/host_failure.yml",
+             "extensions/eda/README.md", "playbooks/eda_host_failure.yml")
 # Names the build must not leave in the artifact wherever they are.
 LEFTOVER = re.compile(r"(^|/)(__pycache__|[^/]+\.egg-info)(/|$)|\.(pyc|tar\.gz)$")
 # [text](target "title"), [id]: target, <a href="target"> and <img src="target">
@@ -85,6 +89,8 @@ def main(tarball):
             elif LEFTOVER.search(name):
                 problems.append("%s: a build leftover; add it to build_ignore in galaxy.yml" % name)
 
+        problems.extend("%s: missing from the artifact; it must ship" % name for name in MUST_SHIP
+                        if name not in names)
         manifest = json.loads(read("MANIFEST.json"))["collection_info"]
         links = 0
         for name in sorted(n for n in names if n.endswith(".md") and members[n].isfile()):

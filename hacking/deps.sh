@@ -4,7 +4,8 @@
 #
 #   hacking/deps.sh              everything: chromium (the vrmsim dashboard test), python3-venv, shellcheck
 #                                (ansible-test's shellcheck sanity test and the lint stage)
-#   hacking/deps.sh COMMAND...   only the packages of these commands (hacking/test.sh asks for shellcheck)
+#   hacking/deps.sh COMMAND...   only the packages of these commands (hacking/test.sh asks for shellcheck, and
+#                                java17 - a JDK 17 - for ansible-rulebook in the eda stage)
 set -uo pipefail
 # command -> Debian package
 declare -A PACKAGE=([chromium]=chromium [shellcheck]=shellcheck)
@@ -14,6 +15,8 @@ need=()
 for command in "${wanted[@]}"; do
     if [[ "$command" == venv ]]; then
         python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+    elif [[ "$command" == java17 ]]; then
+        compgen -G "/usr/lib/jvm/java-17-openjdk-*/bin/java" >/dev/null || need+=(openjdk-17-jre-headless)
     elif [[ -z "${PACKAGE[$command]:-}" ]]; then
         echo "hacking/deps.sh: no Debian package known for $command" >&2
     else

@@ -19,13 +19,17 @@
 #   7. the role scenario on test hosts (tests/roles/run.sh)
 #   8. AWX: ansible-runner jobs laid out as AWX lays them out, with the shipped credential type, against vrmsim,
 #      and ansible-builder on meta/execution-environment.yml (hacking/awx_test.py)
+#   9. Event-Driven Ansible: the real ansible-rulebook (a cached virtualenv from hacking/eda-requirements.txt,
+#      Debian's JDK 17) runs extensions/eda/rulebooks/host_failure.yml against vrmsim (hacking/eda_test.py)
 #
 # Every stage runs even when an earlier one failed; the script exits non-zero
 # if any stage failed and prints a summary. vrmsim is stopped on exit.
 #
 # Environment knobs:
-#   STAGES="simulator sanity units integration examples lint nova nova-debian roles awx"   stages to run
+#   STAGES="simulator sanity units integration examples lint nova nova-debian roles awx eda"   stages to run
 #   ANSIBLE_TEST_ARGS="..."                             extra ansible-test args (both ansible-core releases)
+#   FC_EDA_VENV=DIR                                     virtualenv with ansible-rulebook (default
+#                                                       ~/.cache/fusioncompute-eda-<pins hash>)
 #   FC_ANSIBLE_OLDEST_VENV=DIR                          virtualenv of the oldest ansible-core (default
 #                                                       ~/.cache/fusioncompute-ansible-<version>-<pins hash>)
 set -uo pipefail
@@ -33,7 +37,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
-STAGES="${STAGES:-simulator sanity units integration examples lint nova nova-debian roles awx}"
+STAGES="${STAGES:-simulator sanity units integration examples lint nova nova-debian roles awx eda}"
 ANSIBLE_TEST_ARGS="${ANSIBLE_TEST_ARGS:-}"
 read -r -a TEST_ARGS <<<"$ANSIBLE_TEST_ARGS"
 PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
@@ -332,6 +336,25 @@ run_awx() {
     "$PY" "$ROOT/hacking/awx_test.py"
 }
 
+run_eda() {
+    # ansible-rulebook in a cached virtualenv keyed on its pins; it needs Java 17 (Debian's openjdk-17)
+    local pins="$ROOT/hacking/eda-requirements.txt" venv
+    venv="${FC_EDA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/fusioncompute-eda-$(sha256sum "$pins" | cut -c1-12)}"
+    bash "$ROOT/hacking/deps.sh" java17 || return 1
+    if [[ ! -f "$venv/.complete" ]]; then
+        echo "ansible-rulebook virtualenv: creating $venv"
+        rm -rf "$venv"
+        mkdir -p "$(dirname "$venv")"
+        if ! { "$PY" -m venv "$venv" && "$venv/bin/python" -m pip install --quiet --upgrade pip \
+                && "$venv/bin/python" -m pip install --quiet -r "$pins"; } >"$LOGS/eda-venv.log" 2>&1; then
+            cat "$LOGS/eda-venv.log"
+            return 1
+        fi
+        touch "$venv/.complete"
+    fi
+    EDA_VENV="$venv" "$PY" "$ROOT/hacking/eda_test.py"
+}
+
 want_any() { local name; for name in "$@"; do want "$name" && return 0; done; return 1; }
 
 if want_any sanity units integration lint; then
@@ -360,6 +383,7 @@ want nova && stage "nova-compute driver" run_nova
 want nova-debian && stage "nova-compute driver on Debian's nova" env PYTHON="$PY" "$ROOT/nova_driver/run_tests_debian.sh"
 want roles && stage "roles on test hosts" run_roles
 want awx && stage "AWX jobs with ansible-runner, execution environment" run_awx
+want eda && stage "Event-Driven Ansible: ansible-rulebook against vrmsim" run_eda
 finish_oldest
 
 echo

@@ -24,9 +24,13 @@ def _route_fields(rt):
                       + re.findall(r'(?:body|b|d)\["(\w+)"\]', src))) or ["name"]
 
 
+# Codes FC8DOC ch6 answers with HTTP 500 (the monitoring and alarm query errors): documented, not a crash.
+DOCUMENTED_500 = {"11000006", "11000020", "11000027", "11000041", "11000047", "11000088", "11000096", "11100049"}
+
+
 def _no_server_error(sim, method, path, body, seen):
     r = sim.req(method, path, body)
-    if r.status_code >= 500:
+    if r.status_code >= 500 and not (r.status_code == 500 and r.json().get("errorCode") in DOCUMENTED_500):
         seen.append("%s %s %s -> %s" % (method, path, json.dumps(body)[:120], r.text[:160]))
 
 

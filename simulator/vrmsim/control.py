@@ -5,7 +5,8 @@ Contract (also in simulator/README.md):
 ``POST /_sim/snapshots/{name}/restore``; ``GET /_sim/objects/{urn}``, ``GET /_sim/objects?kind=``;
 ``GET|DELETE /_sim/requests``; ``POST|GET|DELETE /_sim/faults[/{id}]``; ``GET /_sim/clock``,
 ``POST /_sim/clock/advance``; ``GET|POST /_sim/latency`` (milliseconds added to every VRM answer);
-``POST /_sim/hosts/{urn}/fail|recover``; ``POST /_sim/nas_exports`` (NFS exports the simulated storage
+``POST /_sim/hosts/{urn}/fail|recover``; ``POST /_sim/alarms`` (raise an alarm),
+``DELETE /_sim/alarms/{serial}`` (clear it); ``POST /_sim/nas_exports`` (NFS exports the simulated storage
 network offers); ``GET|POST /_sim/images`` (shares and files of the simulated image store);
 ``GET /_sim/dashboard.json``.
 """
@@ -160,6 +161,9 @@ def _route(engine, method, path, query, body):
         else:
             policies.host_recover(engine, urn)
         return record(engine, engine.get(urn))
+    if head == "alarms" and len(parts) in (1, 2) and method == ("POST" if len(parts) == 1 else "DELETE"):
+        from vrmsim import alarms
+        return alarms.sim_raise(engine, body) if len(parts) == 1 else alarms.sim_clear(engine, parts[1])
     if head == "nas_exports" and method == "POST":
         from vrmsim import storage
         ip, path = body.get("ip"), body.get("path")

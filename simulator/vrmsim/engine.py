@@ -26,6 +26,8 @@ HANDLERS = {}
 RENDERERS = {}
 # Functions run at every tick (DRS, DPM...), in registration order.
 PERIODIC = []
+# Functions called with (engine, task, error) when a task fails (alarms.py raises its alarm).
+ON_TASK_FAILED = []
 
 # Virtual seconds each task type takes in ``timed`` and ``manual`` modes (choices; see
 # docs/vrmsim-fidelity.md). Real 8.9 figures: start 17 s, stop 13 s, deploy 43 s.
@@ -368,6 +370,8 @@ class Engine(object):
                          progress=progress if progress is not None else task.data.get("progress", 0))
         task.data["costTime"] = str(int(max(0, now - sim["start"])))
         self.touch(task)
+        for fn in ON_TASK_FAILED:
+            fn(self, task, err)
 
     def task_progress(self, task):
         data = task.data

@@ -7,7 +7,7 @@ powerScheduleCycle default to 10 minutes). The thresholds and rules are vrmsim's
 
 import time
 
-from vrmsim import drs_rules, host_devices, placement
+from vrmsim import alarms, drs_rules, host_devices, placement
 from vrmsim.engine import handler, periodic
 from vrmsim.errors import VrmError
 
@@ -171,6 +171,7 @@ def host_fail(engine, host_urn):
     host.data["status"] = "fault"
     host.data["haState"] = "fault"
     engine.touch(host)
+    alarms.host_failed(engine, host_urn)
     cluster = engine.find(host.data.get("clusterUrn") or "", "clusters")
     ha = bool(cluster and cluster.data.get("isEnableHa"))
     for vm in engine.all("vms"):
@@ -191,6 +192,7 @@ def host_fail(engine, host_urn):
         engine.touch(vm)
         engine.start_task("HaTask", vm.urn, vm.data["name"], user="-_system",
                           done=("ha_restart", {"failed": host_urn}), fail=("vm_status", {"status": "stopped"}))
+        alarms.ha_started(engine, vm.urn, host_urn)
 
 
 @handler("ha_restart")
@@ -210,6 +212,7 @@ def _ha_restart(engine, task, failed):
     compute_move(engine, vm, target)
     vm.data["status"] = "stopped"
     _set_status(engine, vm, "running")
+    alarms.ha_done(engine, vm.urn)
 
 
 def host_recover(engine, host_urn):
@@ -217,3 +220,4 @@ def host_recover(engine, host_urn):
     host.data["status"] = "normal"
     host.data["haState"] = "alive"
     engine.touch(host)
+    alarms.host_recovered(engine, host_urn)

@@ -9,7 +9,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from vrmsim import VERSION, control, dashboard, routes
+from vrmsim import VERSION, alarms, control, dashboard, routes
 from vrmsim.errors import VrmError
 
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -273,6 +273,7 @@ class Handler(BaseHTTPRequestHandler):
         if gate is not None:
             _wait_at_gate(engine, gate)
         with engine.lock:
+            started = engine.now()
             try:
                 engine.set_current_request(self.command, path)
                 engine.tick()
@@ -312,6 +313,9 @@ class Handler(BaseHTTPRequestHandler):
                 except Exception:
                     pass
                 result = (500, {"errorCode": "10000010", "errorDes": "vrmsim internal error: %s" % exc})
+            alarms.log_operation(engine, self.command, path, req.session or {"user": self.headers.get("X-Auth-User") or ""},
+                                 result, started)
+            engine.store.flush()
         if delay:
             time.sleep(delay)
         headers = {}

@@ -1,6 +1,6 @@
 """VM and volume migration, and real-time metrics."""
 
-from vrmsim import host_devices, host_network, placement, storage
+from vrmsim import host_devices, placement, storage
 from vrmsim.common import as_bool, as_int, as_str, lst, obj, site_check
 from vrmsim.drs_rules import MIGRATE_REFUSED, NO_RULE_HOST
 from vrmsim.engine import handler
@@ -145,52 +145,3 @@ def _vols_moved(engine, task, plan):
         vm.data["dataStoreUrns"] = sorted({d["datastoreUrn"] for d in vm.data["vmConfig"]["disks"]})
         engine.touch(vm)
 
-
-# -- statistics ---------------------------------------------------------------------------------
-
-def _metric(engine, rec, metric):
-    if rec.kind == "vms":
-        on = rec.data["status"] == "running"
-        seed = int(rec.urn.rsplit("-", 1)[1], 16)
-        base = {"cpu_usage": 5 + seed % 40, "mem_usage": 20 + seed % 60, "disk_usage": 10 + seed % 70,
-                "disk_io_in": 100 + seed % 900, "disk_io_out": 50 + seed % 500, "nic_byte_in": 10 + seed % 200,
-                "nic_byte_out": 5 + seed % 100, "disk_req_in": seed % 50, "disk_req_out": seed % 70}
-        if metric not in base:
-            return None
-        return float(base[metric]) if on or metric == "disk_usage" else 0.0
-    if rec.kind in ("hosts", "clusters"):
-        view = engine.render(rec)
-        cpu = view["cpuResource"]
-        mem = view["memResource"]
-        vals = {"cpu_usage": 100.0 * cpu["allocatedSizeMHz"] / max(1, cpu["totalSizeMHz"]) / 4.0,
-                "mem_usage": 100.0 * mem["allocatedSizeMB"] / max(1, mem["totalSizeMB"]),
-                "nic_byte_in": 0.0, "nic_byte_out": host_network.plane_out_kbps(engine, rec.urn) if rec.kind == "hosts"
-                else sum(host_network.plane_out_kbps(engine, h.urn) for h in engine.all("hosts")
-                         if h.data.get("clusterUrn") == rec.urn), "disk_io_in": 0.0, "disk_io_out": 0.0,
-                "logic_disk_usage": 30.0}
-        return vals.get(metric)
-    return None
-
-
-@route("POST", "/service/sites/{site}/monitors/objectmetric-realtimedata")
-def realtime_metrics(engine, req):
-    """Current values of VM, host and cluster metrics (body: [{urn, metricId: [...]}])."""
-    site_check(engine, req)
-    body = req.body if isinstance(req.body, list) else None
-    if body is None:
-        raise VrmError("10000001", "The body must be a JSON array of {urn, metricId}.")
-    items = []
-    for q in body:
-        q = obj(q, "[]")
-        rec = engine.find(q.get("urn") or "")
-        if rec is None:
-            raise VrmError("10000008", "The object %s does not exist." % q.get("urn"))
-        values = []
-        for m in lst(q.get("metricId"), "metricId"):
-            v = _metric(engine, rec, m)
-            if v is None:
-                raise VrmError("11000006", "The metric %s is not available for %s." % (m, rec.kind))
-            unit = "%" if m.endswith("usage") else ("KB/s" if "byte" in m or "io" in m else "")
-            values.append({"unit": unit, "metricId": m, "metricValue": "%.2f" % v})
-        items.append({"urn": rec.urn, "objectName": rec.data.get("name", ""), "value": values})
-    return {"total": len(items), "result": 0, "items": items}
