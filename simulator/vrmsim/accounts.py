@@ -83,13 +83,10 @@ def _users(engine):
 
 
 @renderer("users")
-def render_user(engine, rec, view):
-    return {k: v for k, v in rec.data.items() if k not in ("urn", "uri")}
-
-
 @renderer("roles")
-def render_role(engine, rec, view):
-    return {k: rec.data[k] for k in ("roleName", "rightType", "description", "createTime")}
+def render_account(engine, rec, view):
+    """A user or role as VRM shows it (roles with their rights: the control API's view)."""
+    return {k: v for k, v in rec.data.items() if k not in ("urn", "uri")}
 
 
 def _user(engine, user_id):
@@ -246,7 +243,7 @@ def _page(req, items):
 def get_user(engine, req):
     """Get one user."""
     rec = _user(engine, req.params["id"])
-    return _admin(engine) if rec is None else render_user(engine, rec, "detail")
+    return _admin(engine) if rec is None else render_account(engine, rec, "detail")
 
 
 @route("PUT", "/service/users/{id}")
