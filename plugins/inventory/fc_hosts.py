@@ -15,7 +15,7 @@ description:
   - C(ansible_host) is the host's management address (C(fc_ip)), so a play can reach the CNA nodes over SSH.
   - The configuration file name must end with C(fc_hosts.yml) or C(fc_hosts.yaml).
   - The connection options, the cache, O(compose), O(groups), O(keyed_groups), O(filters) and O(hostnames) work
-    as for the M(fusioncompute.core.fc_vms) inventory.
+    as for the P(fusioncompute.core.fc_vms#inventory) inventory.
 extends_documentation_fragment:
   - fusioncompute.core.fc_inventory
   - constructed

@@ -18,7 +18,7 @@ description:
     in the site.
   - VRM refuses to delete a folder that still holds folders, VMs or clusters; the module names them before it
     sends anything.
-  - The M(fusioncompute.core.fc_vms) inventory groups VMs by their folder.
+  - The P(fusioncompute.core.fc_vms#inventory) inventory groups VMs by their folder.
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:

@@ -10,7 +10,7 @@ module: fc_role
 short_description: Manage FusionCompute VRM roles and their rights
 version_added: 0.1.0
 description:
-  - Creates, updates and deletes a VRM role: a name, a description and the rights its users get.
+  - Creates, updates and deletes a VRM role, that is a name, a description and the rights its users get.
   - Rights are the IDs of the leaves of VRM's rights tree (C(GET /service/roles/getRights)); they are compared
     as a set. Every right is checked against that tree before anything changes, and an unknown one fails with
     the list of known rights.

@@ -10,8 +10,8 @@ module: fc_user
 short_description: Manage FusionCompute VRM user accounts
 version_added: 0.1.0
 description:
-  - Creates, updates and deletes a VRM user: a local account, a domain account, or an interface (machine)
-    account such as the one the nova-compute driver logs in with.
+  - Creates, updates and deletes a VRM user, which is a local account, a domain account, or an interface
+    (machine) account such as the one the nova-compute driver logs in with.
   - "Passwords: VRM never shows a password, so the module cannot read it to compare. With
     O(update_password=always) it finds out whether O(user_password) is the user's password by logging in as the
     user (one login, logged out at once): when the login is refused as a wrong password, the password is reset
