@@ -88,9 +88,9 @@ notes:
   - "Host variables: C(fc_urn), C(fc_uri), C(fc_uuid), C(fc_vm_id), C(fc_name), C(fc_description), C(fc_status),
     C(fc_power_state), C(fc_is_template), C(fc_site), C(fc_site_urn), C(fc_cluster), C(fc_cluster_urn),
     C(fc_cluster_tag), C(fc_host), C(fc_host_urn), C(fc_folder) (the path of the VM's folder, empty when it is in
-    none), C(fc_folder_urn), C(fc_group) (VRM's VM group label), C(fc_host_ip), C(fc_os_type), C(fc_os_version), C(fc_create_time), C(fc_ips), C(fc_macs), C(fc_nics) and, with
-    O(gather_details), C(fc_cpu_count), C(fc_memory_mb), C(fc_disks), the OS type and version, and C(fc_nics) with
-    port groups."
+    none), C(fc_folder_urn), C(fc_group) (VRM's VM group label), C(fc_host_ip), C(fc_os_type), C(fc_os_version),
+    C(fc_create_time), C(fc_ips), C(fc_macs), C(fc_nics) and, with O(gather_details), C(fc_cpu_count),
+    C(fc_memory_mb), C(fc_disks), the OS type and version, and C(fc_nics) with port groups."
   - "C(fc_power_state) is the word the modules use for a VM's power state (the O(fusioncompute.core.fc_vm#module:power_state)
     option, the C(power_state) that M(fusioncompute.core.fc_vm_info) and M(fusioncompute.core.fc_vm_powerstate) return):
     V(powered-on), V(powered-off), V(suspended) or V(paused); a VM in a passing VRM state (C(creating),

@@ -193,21 +193,21 @@ class Folder(Resource):
                     "; ".join("%s (%s)" % (f.get("errorDes"), f.get("errorCode")) for f in failed)))
         return Step("move %s into folder %s" % (names, self.path), move)
 
+    def _create_level(self, made, depth):
+        """Create the folder at ``depth`` of the path in the one above it (made by this run or found)."""
+        body = {"name": self.parts[depth], "type": self.ftype}
+        above = made.get(depth - 1) or (self._found[-1]["urn"] if self._found else None)
+        if above:
+            body["parentObjUrn"] = above
+        made[depth] = self.fc.call("POST", self.fc.site_uri + "/folders", body=body)["urn"]
+
     def plan_create(self, desired):
         made = {}
         steps = []
-        parent = self._found[-1]["urn"] if self._found else None
         what = "VM" if self.ftype == 1 else "cluster"
         for depth in range(len(self._found), len(self.parts)):
-            path = "/".join(self.parts[:depth + 1])
-            body = {"name": self.parts[depth], "type": self.ftype}
-
-            def create(depth=depth, body=body):
-                above = made.get(depth - 1, parent)
-                if above:
-                    body = dict(body, parentObjUrn=above)
-                made[depth] = self.fc.call("POST", self.fc.site_uri + "/folders", body=body)["urn"]
-            steps.append(Step("create %s folder %s" % (what, path), create))
+            steps.append(Step("create %s folder %s" % (what, "/".join(self.parts[:depth + 1])),
+                              lambda d=depth: self._create_level(made, d)))
         if self._wanted:
             self._move = list(self._wanted)
             steps.append(self._move_step(lambda: made[len(self.parts) - 1]))

@@ -1,5 +1,5 @@
-"""Users, roles and rights (FC8DOC ch6 6.2 "用户与角色管理"): add, list, modify and delete users; set a user's roles;
-change and reset passwords; lock and unlock; the rights tree; add, modify, delete, list and query roles. Logins of
+"""Users, roles and rights (FC8DOC ch6 6.2 "用户与角色管理"): add, list, modify and delete users; set a user's
+roles; change and reset passwords; lock and unlock; the rights tree; add, modify, delete, list and query roles. Logins of
 the users made here go through ``engine.AUTHENTICATORS``. The choices vrmsim makes where the record is silent are
 in docs/vrmsim-fidelity.md ("Users, roles and rights")."""
 

@@ -1,5 +1,5 @@
-"""Folders of clusters and of VMs (FC8DOC ch3 3.9 "文件夹管理"): create, modify or move, delete, get, list, move VMs
-into a folder, the hardware summary of a folder and its path to the site. The choices vrmsim makes where the record
+"""Folders of clusters and of VMs (FC8DOC ch3 3.9 "文件夹管理"): create, modify or move, delete, get, list, move
+VMs into a folder, the hardware summary of a folder and its path to the site. The choices vrmsim makes where the record
 is silent are in docs/vrmsim-fidelity.md ("Folders")."""
 
 from vrmsim.common import as_int, lst, site_check
