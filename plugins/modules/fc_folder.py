@@ -10,7 +10,7 @@ module: fc_folder
 short_description: Manage FusionCompute folders of VMs and clusters
 version_added: 0.1.0
 description:
-  - Creates and deletes a folder of the site, and moves VMs into a VM folder.
+  - Creates and deletes a folder of the site, and moves VMs into a VM folder or clusters into a cluster folder.
   - A folder is named by its path from the site, V(prod/web) being the folder C(web) in the folder C(prod). Folder
     names are unique among their siblings of one type, so a path names one folder. Missing parent folders are
     created first, as C(mkdir -p) does.
@@ -51,6 +51,12 @@ options:
         folder that the list does not name stay. Only for O(type=vm).
     type: list
     elements: str
+  clusters:
+    description:
+      - Clusters, by name or URN, that must be in this folder; those elsewhere are moved in (VRM's cluster
+        C(parentObjUrn)). Clusters in the folder that the list does not name stay. Only for O(type=cluster).
+    type: list
+    elements: str
 """
 
 EXAMPLES = r"""
@@ -65,10 +71,11 @@ EXAMPLES = r"""
       - tpl-centos7
       - tpl-ubuntu2204
 
-- name: A folder for the clusters of one region
+- name: A folder for the clusters of one region, with the production cluster in it
   fusioncompute.core.fc_folder:
     path: emea
     type: cluster
+    clusters: [cluster-prod]
 
 - name: Remove the web folder (it must be empty)
   fusioncompute.core.fc_folder:
@@ -108,12 +115,19 @@ folder:
       description: Names of the VMs and templates directly in the folder (VM folders).
       type: list
       elements: str
+    clusters:
+      description: Names of the clusters in the folder (cluster folders).
+      type: list
+      elements: str
 plan:
   description: The changes made (or, in check mode, that would be made), one sentence each, in order.
   returned: when changed
   type: list
   elements: str
-  sample: ["create VM folder production", "create VM folder production/web"]
+  sample:
+    - create VM folder production
+    - create VM folder production/web
+    - move VM web-01 into folder production/web
 """
 
 from ansible_collections.fusioncompute.core.plugins.module_utils import fc_folders, fc_lookup
@@ -130,10 +144,14 @@ class Folder(Resource):
         self.parts = fc_folders.split_path(p["path"])
         self.path = "/".join(self.parts)
         self.ftype = fc_folders.TYPES[p["type"]]
+        # what the folder holds besides folders: VMs (type vm) or clusters (type cluster)
+        self.members = "vms" if p["type"] == "vm" else "clusters"
         if p["type"] == "cluster" and len(self.parts) > 1:
             raise FcError("Cluster folders live directly in the site; %r names a folder inside another." % self.path)
-        if p["vms"] and p["type"] != "vm":
-            raise FcError("vms is only for VM folders (type=vm).")
+        other = "clusters" if self.members == "vms" else "vms"
+        if p[other]:
+            raise FcError("%s is only for %s folders (type=%s)." % (other, "VM" if other == "vms" else "cluster",
+                                                                     "vm" if other == "vms" else "cluster"))
         self._move = []
 
     def find(self):
@@ -141,57 +159,68 @@ class Folder(Resource):
         self._found = found
         return found[-1] if len(found) == len(self.parts) else None
 
-    def _vms(self, obj):
-        if self.ftype != fc_folders.TYPES["vm"] or not obj.get("urn"):
+    def _inside(self, obj):
+        """The VMs or clusters directly in the folder."""
+        if not obj.get("urn"):
             return []
-        return self.client.list_all(self.fc.site_uri + "/vms", "vms", {"scope": obj["urn"], "detail": 0})
+        if self.members == "vms":
+            return self.client.list_all(self.fc.site_uri + "/vms", "vms", {"scope": obj["urn"], "detail": 0})
+        return (self.client.get(self.fc.site_uri + "/clusters", params={"parentObjUrn": obj["urn"]}) or {}).get(
+            "clusters") or []
 
     def view(self, obj):
         return {"path": self.path, "type": self.params["type"],
-                "vms": sorted(v.get("name") for v in self._vms(obj)) if self.ftype == 1 else None}
+                self.members: sorted(m.get("name") for m in self._inside(obj))}
 
     def returned(self, obj):
         out = self.view(obj)
         out.update(name=obj.get("name"), urn=obj.get("urn"), parent_urn=obj.get("parentObjUrn"))
-        if out["vms"] is None:
-            del out["vms"]
         return out
 
-    def _wanted_vms(self):
+    def _wanted_members(self):
         out = []
-        for ref in self.params["vms"] or []:
-            vm = fc_lookup.vm(self.fc, urn=ref if is_urn(ref) else None, name=None if is_urn(ref) else ref,
-                              required=True)
-            if vm["urn"] not in [v["urn"] for v in out]:
-                out.append(vm)
+        for ref in self.params[self.members]:
+            if self.members == "vms":
+                obj = fc_lookup.vm(self.fc, urn=ref if is_urn(ref) else None, name=None if is_urn(ref) else ref,
+                                   required=True)
+            else:
+                obj = fc_lookup.cluster(self.fc, ref)
+            if obj["urn"] not in [o["urn"] for o in out]:
+                out.append(obj)
         return out
 
     def desired(self):
-        self._wanted = self._wanted_vms() if self.params["vms"] is not None else None
-        return {"path": self.path, "type": self.params["type"], "vms": None}
+        self._wanted = self._wanted_members() if self.params[self.members] is not None else None
+        return {"path": self.path, "type": self.params["type"], self.members: None}
 
     def compare(self, current, desired):
         if self._wanted is None:
             return {}
-        inside = set(current.get("vms") or [])
-        self._move = [v for v in self._wanted if v.get("name") not in inside]
+        inside = set(current.get(self.members) or [])
+        self._move = [o for o in self._wanted if o.get("name") not in inside]
         if not self._move:
             return {}
-        return {"vms": sorted(inside | {v["name"] for v in self._move})}
+        return {self.members: sorted(inside | {o["name"] for o in self._move})}
+
+    def _move_vms(self, urns, folder_urn):
+        answer = self.fc.call("POST", self.fc.site_uri + "/folders/action/move-into-folder", body={
+            "elementType": 1, "elementUrns": urns, "parentFolderUrn": folder_urn}) or {}
+        failed = answer.get("moveVmsFaileddList") or []
+        if failed:
+            raise FcError("VRM did not move %s into folder %s: %s" % (
+                ", ".join(f.get("vmName") or f.get("vmId", "?") for f in failed), self.path,
+                "; ".join("%s (%s)" % (f.get("errorDes"), f.get("errorCode")) for f in failed)))
 
     def _move_step(self, get_urn):
-        names = ", ".join(v["name"] for v in self._move)
-        urns = [v["urn"] for v in self._move]
+        moving = list(self._move)
 
         def move():
-            answer = self.fc.call("POST", self.fc.site_uri + "/folders/action/move-into-folder", body={
-                "elementType": 1, "elementUrns": urns, "parentFolderUrn": get_urn()}) or {}
-            failed = answer.get("moveVmsFaileddList") or []
-            if failed:
-                raise FcError("VRM did not move %s into folder %s: %s" % (
-                    ", ".join(f.get("vmName") or f.get("vmId", "?") for f in failed), self.path,
-                    "; ".join("%s (%s)" % (f.get("errorDes"), f.get("errorCode")) for f in failed)))
-        return Step("move %s into folder %s" % (names, self.path), move)
+            if self.members == "vms":
+                self._move_vms([o["urn"] for o in moving], get_urn())
+            for cluster in moving if self.members == "clusters" else []:
+                self.fc.call("PUT", cluster["uri"], body={"parentObjUrn": get_urn()})
+        return Step("move %s %s into folder %s" % (
+            "VM" if self.members == "vms" else "cluster", ", ".join(o["name"] for o in moving), self.path), move)
 
     def _create_level(self, made, depth):
         """Create the folder at ``depth`` of the path in the one above it (made by this run or found)."""
@@ -216,7 +245,7 @@ class Folder(Resource):
     def diff_create(self, desired):
         out = {"path": self.path, "type": self.params["type"]}
         if self._wanted:
-            out["vms"] = sorted(v["name"] for v in self._wanted)
+            out[self.members] = sorted(o["name"] for o in self._wanted)
         return out
 
     def plan_update(self, obj, current, changes):
@@ -224,11 +253,7 @@ class Folder(Resource):
 
     def plan_delete(self, obj):
         inside = [f["name"] + "/" for f in fc_folders.children(self.client, self.fc.site_uri, obj["urn"])]
-        if self.ftype == 1:
-            inside += [v.get("name") for v in self._vms(obj)]
-        else:
-            inside += [c.get("name") for c in (self.client.get(self.fc.site_uri + "/clusters", params={
-                "parentObjUrn": obj["urn"]}) or {}).get("clusters") or []]
+        inside += [m.get("name") for m in self._inside(obj)]
         if inside:
             raise FcError("Folder %s is not empty: it holds %s. Move or remove them first (VRM error 10300620)."
                           % (self.path, ", ".join(sorted(inside))))
@@ -242,6 +267,7 @@ def main():
         type=dict(type="str", default="vm", choices=["vm", "cluster"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         vms=dict(type="list", elements="str"),
+        clusters=dict(type="list", elements="str"),
     ), wait=False)
     fc.run(lambda: Folder(fc).run())
 

@@ -21,6 +21,8 @@ description:
     several failed logins in a row (its password policy, 3 to 5 by default), which a run never reaches (one
     check, then the reset). A locked account is not checked (a warning says so).
   - The administrator account the module runs as is needed to reset another user's password.
+  - In check mode the check login still happens (a login changes nothing), so the diff says whether the password
+    would be reset.
 author:
   - fusioncompute.core maintainers (@fusioncompute)
 extends_documentation_fragment:
