@@ -150,8 +150,8 @@ class Folder(Resource):
             raise FcError("Cluster folders live directly in the site; %r names a folder inside another." % self.path)
         other = "clusters" if self.members == "vms" else "vms"
         if p[other]:
-            raise FcError("%s is only for %s folders (type=%s)." % (other, "VM" if other == "vms" else "cluster",
-                                                                     "vm" if other == "vms" else "cluster"))
+            kind = "vm" if other == "vms" else "cluster"
+            raise FcError("%s is only for %s folders (type=%s)." % (other, "VM" if kind == "vm" else kind, kind))
         self._move = []
 
     def find(self):
