@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Run every module's EXAMPLES, and the fc_vms inventory's, as they stand, against a fresh vrmsim (demo seed) each.
+"""Run every module's EXAMPLES, and the fc_vms and fc_hosts inventories', as they stand, against a fresh vrmsim
+(demo seed) each.
 
 Each module result must also match the module's RETURN: no undocumented key, every key documented as
 returned always present, and every key of a returned object listed in its entry's `contains` (at any depth;
@@ -7,7 +8,7 @@ an _info module's returned objects must have `contains`).
 
 The examples take their connection from FC_HOST, FC_PORT, FC_USERNAME, FC_PASSWORD and FC_CA_PATH,
 as the documentation says, so a copied example must run unchanged. Exit status 1 when one fails.
-Usage: hacking/run_examples.py [MODULE...|fc_vms]   (with the project's virtualenv first on PATH)
+Usage: hacking/run_examples.py [MODULE...|fc_vms|fc_hosts]   (with the project's virtualenv first on PATH)
 """
 
 import ast
@@ -143,14 +144,17 @@ def run(module, tmp):
         proc.wait()
 
 
-def run_inventory(tmp):
-    """The inventory plugin's EXAMPLES as a configuration file, listed against vrmsim with 30 generated VMs."""
-    text = examples("fc_vms", "inventory")
+INVENTORIES = ("fc_vms", "fc_hosts")
+
+
+def run_inventory(tmp, plugin):
+    """An inventory plugin's EXAMPLES as a configuration file, listed against vrmsim with 30 generated VMs."""
+    text = examples(plugin, "inventory")
     if not text or not yaml.safe_load(text):
         return False, "no EXAMPLES"
-    proc, env = vrmsim(tmp, "fc_vms", "--vms", "30")
+    proc, env = vrmsim(tmp, plugin, "--vms", "30")
     try:
-        config = os.path.join(tmp, "example.fc_vms.yml")
+        config = os.path.join(tmp, "example.%s.yml" % plugin)
         with open(config, "w", encoding="utf-8") as handle:
             handle.write(text)
         env.update(ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")
@@ -168,7 +172,7 @@ def run_inventory(tmp):
 
 def main():
     wanted = sys.argv[1:] or sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules"))
-                                    if f.endswith(".py") and not f.startswith("_")) + ["fc_vms"]
+                                    if f.endswith(".py") and not f.startswith("_")) + list(INVENTORIES)
     tmp = tempfile.mkdtemp(prefix="fc-examples-")
     failed = []
     try:
@@ -176,7 +180,7 @@ def main():
         os.makedirs(coll)
         os.symlink(ROOT, os.path.join(coll, "core"))
         for module in wanted:
-            ok, why = run_inventory(tmp) if module == "fc_vms" else run(module, tmp)
+            ok, why = run_inventory(tmp, module) if module in INVENTORIES else run(module, tmp)
             print("%-4s %s" % ("ok" if ok else "FAIL", module), flush=True)
             if not ok:
                 failed.append(module)

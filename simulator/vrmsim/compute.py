@@ -1,6 +1,6 @@
 """Session, versions, sites, tasks and clusters (CNA hosts are in ``hosts``)."""
 
-from vrmsim import placement
+from vrmsim import folders, placement
 from vrmsim.common import as_bool, as_int, as_str, fuzzy, lst, nonempty_filter, obj, page, site_check
 from vrmsim.engine import renderer
 from vrmsim.errors import VrmError
@@ -30,8 +30,9 @@ def login(engine, req):
     if user_type not in ("0", "1", "2"):
         raise VrmError("10100132", "The user type is invalid.")
     token = engine.login(user, key, algo == "1", user_type)
-    body = {"validity": 600000, "privilegeIds": [], "userId": "1", "userName": user,
-            "roleList": ["administrator"], "rightType": 1}
+    sess = engine.sessions[token]
+    body = {"validity": 600000, "privilegeIds": list(sess.get("privilegeIds", [])), "userId": sess["userId"],
+            "userName": user, "roleList": list(sess["roleList"]), "rightType": 1}
     return 200, body, {"X-Auth-Token": token}
 
 
@@ -322,9 +323,14 @@ def list_clusters(engine, req):
     name = nonempty_filter(req, "name")
     tag = req.q("tag")
     urns = req.qlist("clusterUrns")
+    parent = req.q("parentObjUrn")
+    if parent == "default":
+        parent = engine.site_urn
     out = []
     for c in engine.all("clusters"):
         if name is not None and not fuzzy(c.data["name"], name):
+            continue
+        if parent and c.data.get("parentObjUrn") != parent:
             continue
         if tag and c.data.get("tag") != tag:
             continue
@@ -349,6 +355,8 @@ def create_cluster(engine, req):
                       is_enable_ha=as_bool(body.get("isEnableHa"), "isEnableHa", True),
                       mem_overcommit=as_bool(body.get("isMemOvercommit"), "isMemOvercommit", False),
                       tag=as_str(body.get("tag"), "tag", 0, 64, default="", code="10000015"))
+    if body.get("parentObjUrn"):
+        rec.data.update(folders.cluster_parent(engine, body["parentObjUrn"]))
     for f in ("resStrategy",):
         if f in body:
             if body[f] not in ("loadBalance", "random"):
@@ -381,6 +389,8 @@ def modify_cluster(engine, req):
         updates["description"] = as_str(body["description"], "description", 0, 1024)
     if "tag" in body:
         updates["tag"] = as_str(body["tag"], "tag", 0, 64, code="10000015")
+    if body.get("parentObjUrn"):
+        updates.update(folders.cluster_parent(engine, body["parentObjUrn"]))
     for f in ("isEnableDrs", "isEnableHa", "isMemOvercommit", "enableGuestNuma", "enableHostNumaDRS",
               "enableIOTailor", "isAutoAdjustNuma", "isEnableImc"):
         if f in body:

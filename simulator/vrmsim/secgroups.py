@@ -6,7 +6,7 @@ docs/vrmsim-fidelity.md ("Security groups, IP/MAC binding, MAC segments")."""
 import ipaddress
 import re
 
-from vrmsim.common import as_bool, as_int, as_str, lst, obj, page, site_check
+from vrmsim.common import as_bool, as_int, lst, obj, page, site_check
 from vrmsim.engine import handler, renderer
 from vrmsim.errors import VrmError
 from vrmsim.network import _dvs_type_of

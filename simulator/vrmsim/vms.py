@@ -7,7 +7,7 @@ The rest of the VM domain: ``vm_spec`` (checks and builders), ``vm_power``, ``vm
 import random
 import re
 
-from vrmsim import storage
+from vrmsim import folders, storage
 from vrmsim.engine import fmt_time, renderer
 from vrmsim.vm_spec import disk_entry, nic_entry
 
@@ -248,6 +248,8 @@ def _vm_in_scope(engine, vm, scope):
         return scope in placement.vm_dvss(vm)
     if ":volumes:" in scope:
         return any(x.get("volumeUrn") == scope for x in d["vmConfig"]["disks"])
+    if ":folders:" in scope:
+        return folders.in_folder(engine, vm, scope)
     return False
 
 

@@ -36,6 +36,8 @@ class VmVrm(fake_vrm.FakeVrm):
         if path == SITE + "/hosts":
             return fake_vrm.FakeResponse(200, {"total": 1, "hosts": [{"urn": fake_vrm.SITE_URN + ":hosts:1",
                                                                       "name": "h1", "ip": "192.0.2.1"}]})
+        if path == SITE + "/folders":
+            return fake_vrm.FakeResponse(200, {"folders": []})
         if path == SITE + "/vms":
             items = [v for v in self.vms if not query.get("status") or v["status"] == query["status"]]
             off, lim = int(query["offset"]), int(query["limit"])
@@ -70,8 +72,8 @@ def test_request_count_is_pages_plus_constant(monkeypatch, tmp_path, count):
     inv = _parse(monkeypatch, fake, tmp_path)
     assert len(inv.hosts) == count
     pages = max(1, math.ceil(count / 100.0))
-    # login, sites, clusters, hosts, the pages, logout
-    assert len(fake.requests) == pages + 5
+    # login, sites, clusters, hosts, VM folders, the pages, logout
+    assert len(fake.requests) == pages + 6
     assert fake.logins == 1
 
 
@@ -79,7 +81,7 @@ def test_request_count_is_pages_plus_constant(monkeypatch, tmp_path, count):
 def test_gather_details_reads_whole_pages_not_each_vm(monkeypatch, tmp_path, count):
     fake = VmVrm(count)
     inv = _parse(monkeypatch, fake, tmp_path, "gather_details: true\n")
-    assert len(fake.requests) == math.ceil(count / 100.0) + 5
+    assert len(fake.requests) == math.ceil(count / 100.0) + 6
     assert all(str(r[2].get("detail")) == "2" for r in fake.requests if r[1] == SITE + "/vms")
     host = inv.get_host("vm-0001").vars
     assert host["fc_cpu_count"] == 2 and host["fc_memory_mb"] == 2048 and host["fc_disks"][0]["size_gb"] == 20
@@ -131,3 +133,50 @@ def test_unusable_options_fail_before_any_request(monkeypatch, tmp_path, extra, 
         _parse(monkeypatch, fake, tmp_path, extra)
     assert words in str(exc.value)
     assert fake.requests == []
+
+
+class FolderVrm(VmVrm):
+    """Two VMs in prod/web, one in prod, the rest in none; cluster c1 tagged gold; VM groups."""
+
+    FOLDERS = {None: [("1", "prod")], "1": [("2", "web")], "2": []}
+
+    def route(self, method, path, query, body):
+        if path == SITE + "/folders":
+            parent = query.get("parentObjUrn")
+            key = parent.rsplit(":", 1)[1] if parent else None
+            return fake_vrm.FakeResponse(200, {"folders": [
+                {"urn": "%s:folders:%s" % (fake_vrm.SITE_URN, i), "name": n,
+                 "parentObjUrn": parent or fake_vrm.SITE_URN} for i, n in self.FOLDERS[key]]})
+        if path == SITE + "/clusters":
+            return fake_vrm.FakeResponse(200, {"clusters": [{"urn": fake_vrm.SITE_URN + ":clusters:1", "name": "c1",
+                                                             "tag": "gold"}]})
+        return super(FolderVrm, self).route(method, path, query, body)
+
+
+def test_folders_groups_and_cluster_tags(monkeypatch, tmp_path):
+    fake = FolderVrm(4)
+    for i, folder in ((0, "2"), (1, "2"), (2, "1")):
+        fake.vms[i]["params"] = {"parentObjUrn": "%s:folders:%s" % (fake_vrm.SITE_URN, folder)}
+    fake.vms[3]["group"] = "FSP"
+    inv = _parse(monkeypatch, fake, tmp_path, "properties: [all]\n")
+    assert inv.get_host("vm-0000").vars["fc_folder"] == "prod/web"
+    assert inv.get_host("vm-0002").vars["fc_folder"] == "prod" and inv.get_host("vm-0003").vars["fc_folder"] == ""
+    assert sorted(h.name for h in inv.groups["fc_folder_prod_web"].get_hosts()) == ["vm-0000", "vm-0001"]
+    assert [h.name for h in inv.groups["fc_folder_prod"].get_hosts()] == ["vm-0002"]
+    assert [h.name for h in inv.groups["fc_group_FSP"].get_hosts()] == ["vm-0003"]
+    assert len(inv.groups["fc_tag_gold"].get_hosts()) == 4
+    # the folder tree: the first level, then one request per folder
+    assert len([r for r in fake.requests if r[1] == SITE + "/folders"]) == 3
+
+
+def test_hostname_and_user_are_aliases_of_host_and_username(monkeypatch, tmp_path):
+    fake = VmVrm(2)
+    fake_vrm.install(monkeypatch, fake)
+    cfg = tmp_path / "alias.fc_vms.yml"
+    cfg.write_text("plugin: fusioncompute.core.fc_vms\nhostname: vrm\nuser: a\npassword: b\nvalidate_certs: false\n")
+    plugin = inventory_loader.get("fusioncompute.core.fc_vms")
+    inv = InventoryData()
+    loader = DataLoader()
+    plugin.templar = Templar(loader=loader)
+    plugin.parse(inv, loader, str(cfg), cache=False)
+    assert sorted(inv.hosts) == ["vm-0000", "vm-0001"] and fake.logins == 1
