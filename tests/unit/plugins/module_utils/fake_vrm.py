@@ -112,6 +112,10 @@ class FakeVrm(object):
             if method == "DELETE":
                 del self.clusters[m.group(1)]
                 return FakeResponse(200)
+        if path == SITE + "/tasks" and method == "GET":
+            tasks = [t for t in self.tasks.values()
+                     if t["entityUrn"] == query.get("entityUrn") and t["status"] == query.get("status")]
+            return FakeResponse(200, {"total": len(tasks), "tasks": tasks})
         m = re.match(r"^%s/tasks/(\d+)$" % SITE, path)
         if m and method == "GET":
             return FakeResponse(200, self.tasks[m.group(1)])
