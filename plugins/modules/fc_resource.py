@@ -18,7 +18,7 @@ description:
   - With O(state=request) it sends one raw request (O(method), O(path), O(params), O(body)).
   - Every VRM task the VRM answers with (C(taskUri)) is waited for, unless O(wait=false).
   - Check mode and diff come from the same plan as the real run; in check mode no write request is sent.
-  - With O(state=present) and O(absent), an object with VRM tasks still running on it is waited for (O(timeout))
+  - With O(state=present) and O(state=absent), an object with VRM tasks still running on it is waited for (O(timeout))
     before it is compared, and one the VRM shows as C(creating) with no task fails as not ready.
   - Races and lost answers are handled as by the dedicated modules (docs/races.md in the collection). Creates by
     O(name) on one controller take turns; when two controllers create the same O(name) at once in a collection
