@@ -15,12 +15,13 @@ HASH="$(sha256sum "$HERE/constraints.txt" | cut -c1-12)"
 VENV="${FC_NOVA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/fusioncompute-nova/venv-$HASH}"
 
 if [[ ! -f "$VENV/.complete" ]]; then
-    echo "nova test virtualenv: creating $VENV (nova, placement, pytest; about a minute)"
+    echo "nova test virtualenv: creating $VENV (nova, placement, pytest and the test libraries nova.test needs; about a minute)"
     rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     "$PY" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -c "$HERE/constraints.txt" nova openstack-placement pytest
+    "$VENV/bin/python" -m pip install --quiet -c "$HERE/constraints.txt" nova openstack-placement pytest \
+        testtools oslotest wsgi-intercept
     touch "$VENV/.complete"
 fi
 
