@@ -93,6 +93,7 @@ class FusionComputeDriver(VifsMixin, MovesMixin, ImagesMixin, driver.ComputeDriv
         self._site = None
         self._cluster = None
         self._nodename = None
+        self._host = None
 
     # -- connection and scope ----------------------------------------------------------------------
     @property
@@ -167,6 +168,7 @@ class FusionComputeDriver(VifsMixin, MovesMixin, ImagesMixin, driver.ComputeDriv
         return self._cluster
 
     def init_host(self, host):
+        self._host = host
         try:
             nodename = self._resolve_scope()
         except ClusterNotFound as exc:
@@ -309,7 +311,10 @@ class FusionComputeDriver(VifsMixin, MovesMixin, ImagesMixin, driver.ComputeDriv
                                      internal_id=vm.get("urn"))
 
     def instance_exists(self, instance):
-        return self._find_vm(instance) is not None
+        """Whether the instance's VM is on this node, i.e. in this service's cluster (nova asks before an
+        evacuation to this service, when the VM still sits in the failed service's cluster)."""
+        vm = self._find_vm(instance)
+        return vm is not None and vm.get("clusterUrn") == self.cluster["urn"]
 
     # -- spawn -----------------------------------------------------------------------------------------
     def _template(self, image_meta):
@@ -547,7 +552,7 @@ class FusionComputeDriver(VifsMixin, MovesMixin, ImagesMixin, driver.ComputeDriv
                      instance=instance)
             return
         vm = self._find_vm(instance)
-        if vm is not None and instance.host != CONF.host and vm.get("clusterUrn") != self.cluster["urn"]:
+        if vm is not None and instance.host != (self._host or CONF.host) and vm.get("clusterUrn") != self.cluster["urn"]:
             # an instance evacuated away while this service was down: the VM is in the cluster of the
             # service of instance.host now
             LOG.info("Instance %s now belongs to compute service %s; its VM is not deleted here", instance.uuid,

@@ -29,7 +29,7 @@ class MovesMixin:
 
     # -- where an instance goes ------------------------------------------------------------------------
     def _cluster_of_node(self, nodename):
-        """The VRM cluster of a compute node named ``<site id>@<cluster name>``."""
+        """The VRM cluster of a compute node named ``<site id>@<cluster name>`` (or of a cluster name)."""
         name = (nodename or "").split("@", 1)[-1]
         found = self._call("get", self.site_uri + "/clusters", params={"name": name}) or {}
         exact = [c for c in found.get("clusters") or [] if c.get("name") == name]
@@ -86,8 +86,8 @@ class MovesMixin:
             raise exception.MigrationPreCheckError(
                 reason="this service manages node %s, not %s" % (self._nodename,
                                                                   dst_compute_info.get("hypervisor_hostname")))
-        self.cluster  # pylint: disable=pointless-statement  # raises ClusterNotFound when the cluster is gone
-        return migrate_data_obj.LiveMigrateData()
+        # nova registers no generic LiveMigrateData; vCenter's carries what a cluster driver needs: the cluster
+        return migrate_data_obj.VMwareLiveMigrateData(cluster_name=self.cluster["name"], datastore_regex="")
 
     def cleanup_live_migration_destination_check(self, context, dest_check_data):
         return
@@ -108,7 +108,10 @@ class MovesMixin:
         """Move the running VM to the cluster of the compute service ``dest`` (a host of its own cluster when
         ``dest`` manages the same cluster)."""
         try:
-            cluster = self._cluster_of_node(self._node_of_host(context, dest))
+            if migrate_data is not None and migrate_data.obj_attr_is_set("cluster_name"):
+                cluster = self._cluster_of_node(migrate_data.cluster_name)
+            else:
+                cluster = self._cluster_of_node(self._node_of_host(context, dest))
             self._move_vm(self._vm(instance), cluster, "live migration")
         except Exception:
             LOG.exception("Live migration of %s to %s failed", instance.uuid, dest)
@@ -195,7 +198,9 @@ class MovesMixin:
     def finish_revert_migration(self, context, instance, network_info, migration, block_device_info=None,
                                 power_on=True, share_info=None):
         """Runs on the source service: move the VM back into this cluster with the old flavor (a grown root
-        disk stays grown: VRM cannot shrink it)."""
+        disk stays grown: VRM cannot shrink it). The VM ran on the destination: it is stopped first, as a
+        revert stops the destination's guest on every hypervisor."""
+        self.power_off(instance)
         self._land(instance, "revert of the resize", power_on=False)
         if power_on:
             self._power(instance, "start")

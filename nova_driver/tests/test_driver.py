@@ -277,7 +277,9 @@ def test_live_migration_to_the_cluster_of_the_destination_service(sim, drv, ctx,
     monkeypatch.setattr(drv, "_node_of_host", lambda context, host: nodes[host])
     data = drv.check_can_live_migrate_destination(ctx, inst, {"hypervisor_hostname": node},
                                                   {"hypervisor_hostname": node})
+    assert data.cluster_name == "cluster-prod"
     assert drv.check_can_live_migrate_source(ctx, inst, data) is data
+    data = None  # without the destination's data, the destination service's compute node names the cluster
     with pytest.raises(exception.MigrationPreCheckError):  # the destination check runs on the destination
         drv.check_can_live_migrate_destination(ctx, inst, {"hypervisor_hostname": node},
                                                {"hypervisor_hostname": "x@cluster-dev"})
@@ -301,10 +303,9 @@ def test_live_migration_to_the_cluster_of_the_destination_service(sim, drv, ctx,
     with pytest.raises(exception.MigrationPreCheckError):
         drv.check_can_live_migrate_source(ctx, inst, data)
     # the instance belongs to another service now (evacuated or moved while this one was down): kept
-    import nova.conf
     drv.destroy(ctx, inst, [])
     assert vm_of(sim, inst) is not None
-    inst.host = nova.conf.CONF.host
+    inst.host = "compute-prod"  # the service of drv (init_host)
     drv.destroy(ctx, inst, [])
     assert vm_of(sim, inst) is None
 
