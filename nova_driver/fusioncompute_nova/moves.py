@@ -82,10 +82,10 @@ class MovesMixin:
     def check_can_live_migrate_destination(self, context, instance, src_compute_info, dst_compute_info,
                                            block_migration=False, disk_over_commit=False):
         """Runs on the destination service: its cluster must exist; VRM checks the rest when migrating."""
-        if dst_compute_info.get("hypervisor_hostname") not in (None, self._nodename):
+        wanted = dst_compute_info.get("hypervisor_hostname")
+        if wanted not in (None, self._nodename):
             raise exception.MigrationPreCheckError(
-                reason="this service manages node %s, not %s" % (self._nodename,
-                                                                  dst_compute_info.get("hypervisor_hostname")))
+                reason="this service manages node %s, not %s" % (self._nodename, wanted))
         # nova registers no generic LiveMigrateData; vCenter's carries what a cluster driver needs: the cluster
         return migrate_data_obj.VMwareLiveMigrateData(cluster_name=self.cluster["name"], datastore_regex="")
 

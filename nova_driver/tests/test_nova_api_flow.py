@@ -112,6 +112,7 @@ class FusionComputeFlow(integrated_helpers.ProviderUsageBaseTestCase):
                    ca_file=ready["ca_file"], fc_request_timeout_min=60, fc_request_timeout_max=120,
                    image_templates={TEMPLATE_IMAGE: "tpl-centos7"}, group="fusioncompute")
         self.flags(allow_resize_to_same_host=False)
+        self.flags(instances=-1, cores=-1, ram=-1, group="quota")
         self.addCleanup(poolmanager.pool_classes_by_scheme.__setitem__, "https",
                         poolmanager.pool_classes_by_scheme["https"])
         poolmanager.pool_classes_by_scheme["https"] = _RealHTTPSPool
@@ -283,6 +284,19 @@ class FusionComputeFlow(integrated_helpers.ProviderUsageBaseTestCase):
             time.sleep(0.1)
         self.fail("%s never changed as expected" % what)
 
+    def wait_active(self, servers, deadline):
+        """All servers ACTIVE (one listing per poll), or the test fails naming the ones that are not."""
+        ids = {s["id"] for s in servers}
+        end = time.monotonic() + deadline
+        while True:
+            found = {s["id"]: s for s in self.api.get_servers(detail=True) if s["id"] in ids}
+            states = {i: found.get(i, {}).get("status") for i in ids}
+            if all(state == "ACTIVE" for state in states.values()):
+                return [found[s["id"]] for s in servers]
+            if any(state == "ERROR" for state in states.values()) or time.monotonic() > end:
+                self.fail("servers not ACTIVE: %s" % {i: st for i, st in states.items() if st != "ACTIVE"})
+            time.sleep(0.5)
+
     def live_migrate(self, server, host):
         self.api.post_server_action(server["id"], {"os-migrateLive": {"host": host, "block_migration": "auto"}})
         self._wait_for_migration_status(server, ["completed"])
@@ -330,7 +344,7 @@ class FusionComputeFlow(integrated_helpers.ProviderUsageBaseTestCase):
         servers = [self.api.post_server({"server": self._build_server(
             name="bulk-%03d" % i, image_uuid=TEMPLATE_IMAGE, flavor_id=self.small, networks="none")})
             for i in range(count)]
-        servers = [self._wait_for_state_change(s, "ACTIVE") for s in servers]
+        servers = self.wait_active(servers, deadline=60 + 5 * count)
         elapsed = time.monotonic() - t0
         requests = self.vrm_requests() - before
         vms = [self.vm(s) for s in servers]
