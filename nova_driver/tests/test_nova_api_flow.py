@@ -145,7 +145,11 @@ class FusionComputeFlow(integrated_helpers.ProviderUsageBaseTestCase):
             if data is not None:
                 glance._imagedata[image_id] = data.read()
                 metadata = dict(metadata, size=len(glance._imagedata[image_id]))
-            return real_update(context, image_id, metadata, data=None, purge_props=purge_props)
+            image = real_update(context, image_id, metadata, data=None, purge_props=purge_props)
+            for key in ("min_disk", "min_ram"):  # glance keeps integers (nova 26's fake kept nova's strings)
+                if image.get(key) not in (None, ""):
+                    image[key] = int(image[key])
+            return image
 
         self.useFixture(nova_fixtures.fixtures.MockPatchObject(glance, "update", side_effect=update))
 
