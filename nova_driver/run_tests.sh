@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the nova-compute driver: nova 34 and placement 16 in a cached virtualenv, this package
-# installed into it as an operator would (pip install), then the driver tests and the in-process
-# nova-conductor + nova-compute + placement harness against vrmsim.
+# installed into it as an operator would (pip install), then the driver tests, the in-process
+# nova-conductor + nova-compute + placement harness, and the flow through nova-api, the scheduler and two
+# nova-compute services on nova's functional test bed (tests/test_nova_api_flow.py), against vrmsim.
 #
 #   PYTHON=python3.11 nova_driver/run_tests.sh [pytest arguments]
 #
