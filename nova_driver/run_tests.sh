@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the nova-compute driver: nova 34 and placement 16 in a cached virtualenv, this package
-# installed into it as an operator would (pip install), then the driver tests and the in-process
-# nova-conductor + nova-compute + placement harness against vrmsim.
+# installed into it as an operator would (pip install), then the driver tests, the in-process
+# nova-conductor + nova-compute + placement harness, and the flow through nova-api, the scheduler and two
+# nova-compute services on nova's functional test bed (tests/test_nova_api_flow.py), against vrmsim.
 #
 #   PYTHON=python3.11 nova_driver/run_tests.sh [pytest arguments]
 #
@@ -15,12 +16,13 @@ HASH="$(sha256sum "$HERE/constraints.txt" | cut -c1-12)"
 VENV="${FC_NOVA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/fusioncompute-nova/venv-$HASH}"
 
 if [[ ! -f "$VENV/.complete" ]]; then
-    echo "nova test virtualenv: creating $VENV (nova, placement, pytest; about a minute)"
+    echo "nova test virtualenv: creating $VENV (nova, placement, pytest and the test libraries nova.test needs; about a minute)"
     rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     "$PY" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -c "$HERE/constraints.txt" nova openstack-placement pytest
+    "$VENV/bin/python" -m pip install --quiet -c "$HERE/constraints.txt" nova openstack-placement pytest \
+        testtools oslotest wsgi-intercept
     touch "$VENV/.complete"
 fi
 

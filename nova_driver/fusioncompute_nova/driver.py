@@ -14,15 +14,15 @@ from oslo_serialization import jsonutils
 import nova.conf
 from nova import exception
 from nova.compute import power_state
-from nova.compute import task_states
-from nova.console import type as ctype
 from nova.objects import fields as obj_fields
-from nova.objects import migrate_data as migrate_data_obj
 from nova.virt import driver
 from nova.virt import hardware
 
 from fusioncompute_nova import conf as fc_conf
 from fusioncompute_nova import vrm
+from fusioncompute_nova.images import ImagesMixin
+from fusioncompute_nova.moves import CAPACITY_CODES, MovesMixin
+from fusioncompute_nova.vifs import VifsMixin
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -48,10 +48,6 @@ POWER_STATES = {
     "unknown": power_state.NOSTATE,
 }
 
-# Codes meaning "no capacity for this VM": nova may reschedule elsewhere.
-CAPACITY_CODES = ("10800125", "10800126", "10800127", "10800128", "10800131", "10300016", "10420037")
-# A migration destination VRM finds unsuitable (placement codes, FC8DOC migrate): the driver tries the next host.
-PLACEMENT_CODES = CAPACITY_CODES + ("10800129", "10800130", "10300087", "10300088", "10300095", "10200130")
 ALREADY_RUNNING = "10300094"
 ALREADY_STOPPED = "10300092"
 NO_TOOLS = "10300026"
@@ -75,15 +71,15 @@ def _mount_sequence(mountpoint):
     return ord(match.group(1)) - ord("a") + 1
 
 
-class FusionComputeDriver(driver.ComputeDriver):
+class FusionComputeDriver(VifsMixin, MovesMixin, ImagesMixin, driver.ComputeDriver):
     """nova virt driver for Huawei FusionCompute (VRM REST API)."""
 
     capabilities = dict(driver.ComputeDriver.capabilities)
     capabilities.update({
         "has_imagecache": False,
-        "supports_evacuate": False,
+        "supports_evacuate": True,
         "supports_migrate_to_same_host": True,
-        "supports_attach_interface": False,
+        "supports_attach_interface": True,
         "supports_extend_volume": False,
         "supports_multiattach": False,
         "supports_image_type_raw": True,
@@ -97,6 +93,7 @@ class FusionComputeDriver(driver.ComputeDriver):
         self._site = None
         self._cluster = None
         self._nodename = None
+        self._host = None
 
     # -- connection and scope ----------------------------------------------------------------------
     @property
@@ -171,6 +168,7 @@ class FusionComputeDriver(driver.ComputeDriver):
         return self._cluster
 
     def init_host(self, host):
+        self._host = host
         try:
             nodename = self._resolve_scope()
         except ClusterNotFound as exc:
@@ -313,7 +311,10 @@ class FusionComputeDriver(driver.ComputeDriver):
                                      internal_id=vm.get("urn"))
 
     def instance_exists(self, instance):
-        return self._find_vm(instance) is not None
+        """Whether the instance's VM is on this node, i.e. in this service's cluster (nova asks before an
+        evacuation to this service, when the VM still sits in the failed service's cluster)."""
+        vm = self._find_vm(instance)
+        return vm is not None and vm.get("clusterUrn") == self.cluster["urn"]
 
     # -- spawn -----------------------------------------------------------------------------------------
     def _template(self, image_meta):
@@ -358,49 +359,6 @@ class FusionComputeDriver(driver.ComputeDriver):
         if not exact:
             raise exception.InvalidConfiguration("[fusioncompute] datastore %r does not exist." % name)
         return exact[0]["urn"]
-
-    def _dvs_for(self, network):
-        meta = network.get("meta") or {}
-        physnet = meta.get("physical_network")
-        net_type = meta.get("network_type") or ""
-        dvss = self._call("list_all", self.site_uri + "/dvswitchs", "dvSwitchs")
-        by_name = {d.get("name"): d for d in dvss}
-        if net_type == "vxlan" and self._opts.vxlan_dvs_name:
-            return by_name.get(self._opts.vxlan_dvs_name)
-        if physnet and physnet in by_name and physnet != self._opts.enhanced_network_dvs_name:
-            return by_name[physnet]
-        if self._opts.default_dvs:
-            return by_name.get(self._opts.default_dvs)
-        return dvss[0] if len(dvss) == 1 else None
-
-    def _portgroup_for(self, vif):
-        """The port group of a nova VIF: an existing one named like the network, else the driver's own
-        ``<network name>#<network id>#<dvs id>`` port group with the network's VLAN (created when missing)."""
-        network = vif["network"]
-        label = network.get("label") or ""
-        pgs = self._call("list_all", self.site_uri + "/portgroups", "portGroups")
-        for pg in pgs:
-            if pg.get("name") == label:
-                return pg
-        dvs = self._dvs_for(network)
-        if dvs is None:
-            raise exception.NetworkNotFoundForBridge(
-                bridge="%s (no DVS named after its physical network; set [fusioncompute] default_dvs)" % label)
-        own = "%s#%s#%s" % (label, network["id"], vrm.urn_id(dvs["urn"]))
-        for pg in pgs:
-            if pg.get("name") == own:
-                return pg
-        vlan = (vif.get("details") or {}).get("vlan")
-        if vlan is None:
-            vlan = (network.get("meta") or {}).get("segmentation_id")
-        body = {"name": own, "description": "nova network %s" % network["id"], "portType": 0,
-                "vlanId": int(vlan or 0)}
-        answer = self._call("post", dvs["uri"] + "/portgroups", body)
-        self._wait(answer, self._opts.fc_request_timeout_min, "port group creation")
-        for pg in self._call("list_all", self.site_uri + "/portgroups", "portGroups"):
-            if pg.get("name") == own:
-                return pg
-        raise exception.NetworkNotFoundForBridge(bridge=own)
 
     @staticmethod
     def _qos(extra_specs, prefix, mapping):
@@ -589,6 +547,17 @@ class FusionComputeDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info, block_device_info=None, destroy_disks=True,
                 destroy_secrets=True):
+        if self._keeps_the_vm(instance):
+            LOG.info("Resize of %s reverted: its VM stays and moves back to the source cluster", instance.uuid,
+                     instance=instance)
+            return
+        vm = self._find_vm(instance)
+        if vm is not None and instance.host != (self._host or CONF.host) and vm.get("clusterUrn") != self.cluster["urn"]:
+            # an instance evacuated away while this service was down: the VM is in the cluster of the
+            # service of instance.host now
+            LOG.info("Instance %s now belongs to compute service %s; its VM is not deleted here", instance.uuid,
+                     instance.host, instance=instance)
+            return
         volumes = [self._vol_urn(b["connection_info"]) for b in driver.block_device_info_get_mapping(block_device_info)]
         try:
             self._delete(instance, keep_disks=not destroy_disks, volumes=[v for v in volumes if v])
@@ -635,111 +604,6 @@ class FusionComputeDriver(driver.ComputeDriver):
             if exc.code == "10300037":  # not attached: the wanted state
                 return
             raise exception.NovaException("Detaching %s from %s failed: %s" % (vol_urn, instance.uuid, exc))
-
-    # -- snapshot ----------------------------------------------------------------------------------------
-    def snapshot(self, context, instance, image_id, update_task_state):
-        """Make a FusionCompute template of the instance, named after the glance image id.
-
-        VRM keeps the disks (templates live on its datastores); the glance image records the
-        template's URN in its properties, and a later boot from that image deploys the template.
-        """
-        update_task_state(task_state=task_states.IMAGE_PENDING_UPLOAD)
-        vm = self._vm(instance)
-        body = {"name": image_id, "description": "snapshot of %s" % instance.uuid, "isTemplate": True,
-                "location": self.cluster["urn"]}
-        update_task_state(task_state=task_states.IMAGE_UPLOADING,
-                          expected_state=task_states.IMAGE_PENDING_UPLOAD)
-        answer = self._call("post", vm["uri"] + "/action/clone", body)
-        self._wait(answer, self._opts.fc_request_timeout_max, "template creation")
-        tpl_urn = answer.get("urn")
-        try:
-            from nova.image import glance
-            glance.API().update(context, image_id, {"properties": {"fusioncompute_template_urn": tpl_urn},
-                                                    "disk_format": "raw", "container_format": "bare"},
-                                purge_props=False)
-        except Exception as exc:  # glance may not take a data-less image; the template exists regardless
-            LOG.warning("Template %s created for image %s, but glance was not updated: %s", tpl_urn, image_id, exc)
-        return tpl_urn
-
-    # -- console -----------------------------------------------------------------------------------------
-    def get_vnc_console(self, context, instance):
-        vm = self._vm_detail(instance)
-        vnc = vm.get("vncAcessInfo") or {}
-        if not vnc.get("hostIp") or int(vnc.get("vncPort", -1)) <= 0:
-            raise exception.ConsoleNotAvailable()
-        return ctype.ConsoleVNC(host=vnc["hostIp"], port=int(vnc["vncPort"]))
-
-    def get_console_output(self, context, instance):
-        raise exception.ConsoleNotAvailable()
-
-    # -- live migration (within the cluster) --------------------------------------------------------------
-    def check_can_live_migrate_destination(self, context, instance, src_compute_info, dst_compute_info,
-                                           block_migration=False, disk_over_commit=False):
-        if src_compute_info.get("hypervisor_hostname") != dst_compute_info.get("hypervisor_hostname"):
-            raise exception.MigrationPreCheckError(
-                reason="FusionCompute live migration stays inside one cluster (node %s); %s is another cluster"
-                % (src_compute_info.get("hypervisor_hostname"), dst_compute_info.get("hypervisor_hostname")))
-        return migrate_data_obj.LiveMigrateData()
-
-    def cleanup_live_migration_destination_check(self, context, dest_check_data):
-        return
-
-    def check_can_live_migrate_source(self, context, instance, dest_check_data, block_device_info=None):
-        return dest_check_data
-
-    def pre_live_migration(self, context, instance, block_device_info, network_info, disk_info,
-                           migrate_data):
-        return migrate_data
-
-    def _migrate_in_cluster(self, vm):
-        """Start the migration of ``vm`` to another host of the cluster, the ones with most free memory first.
-
-        VRM refuses the VM's own cluster as the destination (10300434) and its own host (10300024), so the
-        driver names a host; a host VRM finds unsuitable (a placement code) passes to the next one.
-        """
-        def free_mb(h):
-            mem = h.get("memResource") or {}
-            return (mem.get("totalSizeMB") or 0) - (mem.get("allocatedSizeMB") or 0)
-
-        hosts = sorted((h for h in self._hosts() if h.get("urn") != vm.get("hostUrn") and
-                        h.get("status") == "normal" and not h.get("isMaintaining")), key=free_mb, reverse=True)
-        refusal = None
-        for host in hosts:
-            try:
-                return self._call("post", vm["uri"] + "/action/migrate", {"location": host["urn"]})
-            except vrm.VrmError as exc:
-                if exc.code not in PLACEMENT_CODES:
-                    raise
-                refusal = exc
-        raise refusal or vrm.VrmError("No other host of the cluster %s can take %s." % (
-            self.cluster["name"], vm["name"]), code="10300378")
-
-    def live_migration(self, context, instance, dest, post_method, recover_method, block_migration=False,
-                       migrate_data=None):
-        """Move the VM to another CNA host of the cluster."""
-        try:
-            vm = self._vm(instance)
-            answer = self._migrate_in_cluster(vm)
-            self._wait(answer, self._opts.fc_request_timeout_max, "live migration")
-        except Exception:
-            LOG.exception("Live migration of %s failed", instance.uuid)
-            recover_method(context, instance, dest, migrate_data)
-            return
-        post_method(context, instance, dest, block_migration, migrate_data)
-
-    def live_migration_force_complete(self, instance):
-        return
-
-    def live_migration_abort(self, instance):
-        raise NotImplementedError()
-
-    def rollback_live_migration_at_destination(self, context, instance, network_info, block_device_info,
-                                               destroy_disks=True, migrate_data=None):
-        return
-
-    def post_live_migration_at_destination(self, context, instance, network_info, block_migration=False,
-                                           block_device_info=None):
-        return
 
     # -- host-level no-ops -------------------------------------------------------------------------------
     def get_host_ip_addr(self):

@@ -265,31 +265,59 @@ def test_volume_attach_detach_and_block_device_mapping(sim, drv, ctx):
     assert vol_urn in {v["urn"] for v in sim.objects("volumes")}
 
 
-def test_live_migration_within_the_cluster(sim, drv, ctx):
+def test_live_migration_to_the_cluster_of_the_destination_service(sim, drv, ctx, monkeypatch):
     inst = instance(ctx)
     drv.spawn(ctx, inst, image(), [], None, {}, network_info=[])
     before = vm_of(sim, inst)["hostUrn"]
-    done = {}
-
-    def post(*args):
-        done["post"] = True
-
-    def recover(*args):
-        done["recover"] = True
-
+    done = []
     node = drv.get_available_nodes()[0]
+    site_id = node.split("@")[0]
+    # the compute node of the destination service names its cluster (nova's database is not used here)
+    nodes = {"compute-prod": node, "compute-dev": "%s@cluster-dev" % site_id}
+    monkeypatch.setattr(drv, "_node_of_host", lambda context, host: nodes[host])
     data = drv.check_can_live_migrate_destination(ctx, inst, {"hypervisor_hostname": node},
                                                   {"hypervisor_hostname": node})
-    drv.live_migration(ctx, inst, "compute-prod", post, recover, migrate_data=data)
-    after = vm_of(sim, inst)
-    assert done == {"post": True} and after["hostUrn"] != before and after["clusterName"] == "cluster-prod"
-    with pytest.raises(exception.MigrationPreCheckError):
+    assert data.cluster_name == "cluster-prod"
+    assert drv.check_can_live_migrate_source(ctx, inst, data) is data
+    data = None  # without the destination's data, the destination service's compute node names the cluster
+    with pytest.raises(exception.MigrationPreCheckError):  # the destination check runs on the destination
         drv.check_can_live_migrate_destination(ctx, inst, {"hypervisor_hostname": node},
                                                {"hypervisor_hostname": "x@cluster-dev"})
+    # a destination service of the same cluster: another host of it
+    drv.live_migration(ctx, inst, "compute-prod", lambda *a: done.append("post"), lambda *a: done.append("recover"),
+                       migrate_data=data)
+    after = vm_of(sim, inst)
+    assert done == ["post"] and after["hostUrn"] != before and after["clusterName"] == "cluster-prod"
+    # another service: its cluster
+    drv.live_migration(ctx, inst, "compute-dev", lambda *a: done.append("post"), lambda *a: done.append("recover"),
+                       migrate_data=data)
+    moved = vm_of(sim, inst)
+    assert done == ["post", "post"] and moved["clusterName"] == "cluster-dev" and moved["status"] == "running"
+    assert moved["hostUrn"] in {h["urn"] for h in sim.objects("hosts") if h["clusterName"] == "cluster-dev"}
+    # a cluster that does not exist: recover, the VM stays
+    nodes["compute-gone"] = "%s@cluster-gone" % site_id
+    drv.live_migration(ctx, inst, "compute-gone", lambda *a: done.append("post"), lambda *a: done.append("recover"),
+                       migrate_data=data)
+    assert done[-1] == "recover" and vm_of(sim, inst)["clusterName"] == "cluster-dev"
+    sim.api("POST", vm_of(sim, inst)["uri"] + "/action/stop", {"mode": "force"})
+    with pytest.raises(exception.MigrationPreCheckError):
+        drv.check_can_live_migrate_source(ctx, inst, data)
+    # the instance belongs to another service now (evacuated or moved while this one was down): kept
     drv.destroy(ctx, inst, [])
+    assert vm_of(sim, inst) is not None
+    inst.host = "compute-prod"  # the service of drv (init_host)
+    drv.destroy(ctx, inst, [])
+    assert vm_of(sim, inst) is None
 
 
-def test_snapshot_makes_a_template_that_spawns(sim, drv, ctx):
+def test_snapshot_uploads_the_root_disk_and_makes_a_template_that_spawns(sim, drv, ctx, monkeypatch):
+    from nova.image import glance
+    uploads = {}
+
+    def update(self, context, image_id, meta, data=None, purge_props=True):
+        uploads[image_id] = (meta, data.read())
+
+    monkeypatch.setattr(glance.API, "update", update)
     inst = instance(ctx)
     drv.spawn(ctx, inst, image(), [], None, {}, network_info=[])
     states = []
@@ -298,12 +326,26 @@ def test_snapshot_makes_a_template_that_spawns(sim, drv, ctx):
     assert states == ["image_pending_upload", "image_uploading"]
     tpl = [v for v in sim.objects("vms") if v["urn"] == tpl_urn][0]
     assert tpl["isTemplate"] and tpl["name"] == image_id
+    meta, data = uploads[image_id]
+    root = [d for d in tpl["vmConfig"]["disks"] if d["sequenceNum"] == 1][0]
+    assert data.startswith(b"VRMSIM-EXPORT volume=%s\n" % root["volumeUrn"].encode()) and len(data) > 100000
+    assert meta["disk_format"] == "raw" and meta["properties"]["fusioncompute_template_urn"] == tpl_urn
+    leases = sim.objects("serverlease")
+    assert [lease["state"] for lease in leases if lease["entity"] == tpl_urn] == ["done"]
     again = instance(ctx)
     meta = objects.ImageMeta.from_dict({"id": image_id, "name": "my-snapshot", "properties": {}})
     drv.spawn(ctx, again, meta, [], None, {}, network_info=[])
     assert vm_of(sim, again)["status"] == "running"
     for i in (inst, again):
         drv.destroy(ctx, i, [])
+
+
+def test_console_output_is_vrms(sim, drv, ctx):
+    inst = instance(ctx)
+    drv.spawn(ctx, inst, image(), [], None, {}, network_info=[])
+    out = drv.get_console_output(ctx, inst).decode()
+    assert "uuid %s" % inst.uuid in out and out.endswith("web-1 login:")
+    drv.destroy(ctx, inst, [])
 
 
 def test_list_instances_ignores_vms_nova_did_not_create(sim, drv):

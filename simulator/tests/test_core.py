@@ -77,7 +77,9 @@ def test_every_route_but_login_needs_a_token(sim):
             open_routes.append((rt.method, rt.template, r.status_code))
         else:
             assert r.json()["errorCode"] == "10000002"
-    assert sorted((m, t) for m, t, _ in open_routes) == [("GET", "/service/versions"), ("POST", "/service/session")]
+    # besides login and versions, the files of a server lease (vrmsim's stand-in for a node's HTTP service)
+    assert sorted((m, t) for m, t, _ in open_routes) == [
+        ("GET", "/serverlease-files/{site}/{id}/{key}"), ("GET", "/service/versions"), ("POST", "/service/session")]
 
 
 def test_unknown_route_is_not_implemented(sim):

@@ -163,7 +163,7 @@ def test_export_refusals(sim):
     tpl = sim.find("vms", "tpl-ubuntu2204")
     good = {"name": "x", "format": "ova", "protocol": "cifs", "url": "//192.0.2.90/exports/x"}
     for change, code in (({"name": "bad name!"}, "10000012"), ({"format": "vmdk"}, "10300229"),
-                         ({"protocol": "glance"}, "10300160"), ({"url": "no-slashes"}, "10300035"),
+                         ({"protocol": "uds"}, "10300160"), ({"url": "no-slashes"}, "10300035"),
                          ({"url": "//192.0.2.90/" + "a" * 260}, "10300036")):
         r = sim.post(tpl["uri"] + "/action/export", dict(good, **change))
         assert r.status_code == 400 and r.json()["errorCode"] == code, (change, r.text)

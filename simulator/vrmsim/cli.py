@@ -13,7 +13,7 @@ def _load_modules():
     # Importing the resource modules registers their routes, renderers and handlers.
     from vrmsim import (  # noqa: F401
         compute, hosts, storage, volumes, network, vms, vm_spec, vm_power, vm_devices, vm_migrate, snapshots,
-        policies, secgroups, drs_rules, storage_adapters, vm_guest, host_network, host_settings, images, host_devices, gpu_groups, alarms, metrics, folders, accounts)
+        policies, secgroups, drs_rules, storage_adapters, vm_guest, host_network, host_settings, images, host_devices, gpu_groups, alarms, metrics, folders, accounts, vm_export)
 
 
 def build_engine(args):

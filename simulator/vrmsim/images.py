@@ -18,9 +18,6 @@ from vrmsim.routes import route
 UNREACHABLE = ipaddress.ip_network("203.0.113.0/24")
 TEMPLATE_FORMATS = ("ovf", "ova", "xml")
 CDROM_PROTOCOLS = ("cifs", "sff", "file", "datastore")
-EXPORT_FORMATS = ("ova", "ovf")
-EXPORT_PROTOCOLS = ("cifs", "nfs")
-_EXPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 _CIFS_PATH = re.compile(r"^//[A-Za-z0-9_. -]+(/[A-Za-z0-9_. -]+)+$")
 
 
@@ -242,46 +239,23 @@ def on_stop(vm):
 
 # -- export --------------------------------------------------------------------------------------------------
 
-@route("POST", "/service/sites/{site}/vms/{vm}/action/export")
-def export_vm(engine, req):
-    """Export a VM or template as a template file on a CIFS or NFS share (task ExportTemplate)."""
+def share_export(engine, vm, body, name, protocol, fmt, url):
+    """The checks of an export to a CIFS or NFS share, made before the task starts (the route is in
+    vm_export.py); returns the arguments of :func:`write_export`."""
     from vrmsim.vms import _import_url
-    site_check(engine, req)
-    vm = _vm(engine, req)
-    body = req.json()
-    name = body.get("name")
-    if not isinstance(name, str) or not _EXPORT_NAME.match(name):
-        raise VrmError("10000012", "name must be 1 to 100 letters, digits, '_', '-' and dots.")
-    fmt = body.get("format")
-    if fmt not in EXPORT_FORMATS:
-        raise VrmError("10300229", "format must be ova or ovf.")
-    protocol = as_str(body.get("protocol"), "protocol", 1, 32, default="cifs").lower()
-    if protocol not in EXPORT_PROTOCOLS:
-        raise VrmError("10300160", "vrmsim exports to cifs and nfs only, not %s." % protocol)
-    url = body.get("url")
-    if isinstance(url, str) and len(url) > 256:
-        raise VrmError("10300036", "The share path is longer than 256 characters.")
     _import_url(protocol, url)
     overwrite = as_bool(body.get("isOverwrite"), "isOverwrite", False)
-    disks = vm.data["vmConfig"]["disks"]
-    if not disks:
-        raise VrmError("10300901", "The VM or template has no disk; it cannot be exported.")
     if vm.data.get("isLinkClone") and vm.data["status"] != "stopped":
         raise VrmError("10300511", "A linked clone cannot be exported while it runs.")
     if vm.sim.get("busy") or vm.data["status"] in ("creating", "migrating", "shutting-down"):
         raise VrmError("10300162", "The operation conflicts with a task still running on the VM; retry later.")
     target = url.rstrip("/") + "/" + (name + ".ova" if fmt == "ova" else name + "/" + name + ".ovf")
-    size = sum(d["quantityGB"] for d in disks)
-    task = engine.start_task("ExportTemplate", vm.urn, vm.data["name"], user=req.session["user"],
-                             done=("vm_exported", {"target": target, "fmt": fmt, "size": size,
-                                                   "overwrite": overwrite}))
-    lease = "%s:serverlease:%s" % (engine.site_urn, task.urn.rsplit(":", 1)[1])
-    return engine.task_ref(task, {"urn": vm.urn, "uri": vm.data["uri"], "serverLeaseUrn": lease,
-                                  "serverLeaseUri": engine.uri_of(lease)})
+    size = sum(d["quantityGB"] for d in vm.data["vmConfig"]["disks"])
+    return {"target": target, "fmt": fmt, "size": size, "overwrite": overwrite}
 
 
-@handler("vm_exported")
-def _vm_exported(engine, task, target, fmt, size, overwrite):
+def write_export(engine, task, target, fmt, size, overwrite):
+    """The end of an export to a share: the template file appears there (or the task fails with the reason)."""
     if unreachable(target):
         raise VrmError("10300143", "The host cannot connect to the shared directory of %s." % target)
     found = lookup(engine, target)

@@ -261,7 +261,8 @@ class Handler(BaseHTTPRequestHandler):
             engine.log_request(self.command, path, split.query, out or 0, started_wall,
                                (time.perf_counter() - t0) * 1000)
             return
-        self._send(status, out, headers=hdrs)
+        hdrs = dict(hdrs or {})
+        self._send(status, out, headers=hdrs, content_type=hdrs.pop("Content-Type", JSON_TYPE))
         engine.log_request(self.command, path, split.query, status, started_wall, (time.perf_counter() - t0) * 1000)
 
     def _vrm(self, engine, path, query, body):
