@@ -69,7 +69,7 @@ def recommendations_of(fc, cluster):
 
 
 def drs_view(fc, cluster):
-    """The rules, groups and open recommendations of ``cluster`` (fc_drs_info, fc_cluster_info)."""
+    """The rules, groups and open recommendations of ``cluster`` (fc_drs_rule_info, fc_cluster_info)."""
     groups = groups_of(fc, cluster)
     by_urn = {g["urn"]: g for g in groups}
     return {"rules": sorted((rule_view(r, by_urn) for r in rules_of(cluster)), key=lambda r: r["name"] or ""),

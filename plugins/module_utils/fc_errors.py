@@ -313,9 +313,9 @@ HINTS = {
     "10800127": "No host is connected to the DVS of the VM's port groups; add uplinks for those hosts.",
     "10800128": "No host is associated with the VM's datastores; associate the datastore with the hosts.",
     "10300226": "A DRS rule of the cluster keeps the VM off that host; pick another host or change the rule "
-                "(fc_drs_info lists the rules, fc_drs_rule changes them).",
+                "(fc_drs_rule_info lists the rules, fc_drs_rule changes them).",
     "10321049": "The cluster's DRS rules leave no host that can run the VM (a keep-together partner runs elsewhere, a "
-                "keep-apart partner fills every host, or a must rule's host group is full or down); check fc_drs_info.",
+                "keep-apart partner fills every host, or a must rule's host group is full or down); check fc_drs_rule_info.",
     "10300219": "A DRS rule uses the group; remove the rule (fc_drs_rule state=absent) before the group.",
     "10300128": "The cluster has a DRS rule of that name already; rule names are unique per cluster.",
     "10800131": "No host is available (all are faulty, powered off or in maintenance mode).",

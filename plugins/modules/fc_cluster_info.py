@@ -77,7 +77,7 @@ clusters:
           description: Migration threshold, 1 (conservative) to 5 (aggressive).
           type: int
         rules:
-          description: The cluster's DRS rules, with the fields of a rule of M(fusioncompute.core.fc_drs_info).
+          description: The cluster's DRS rules, with the fields of a rule of M(fusioncompute.core.fc_drs_rule_info).
           type: list
           elements: dict
           sample:

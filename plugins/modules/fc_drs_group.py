@@ -55,7 +55,7 @@ options:
     default: present
 seealso:
   - module: fusioncompute.core.fc_drs_rule
-  - module: fusioncompute.core.fc_drs_info
+  - module: fusioncompute.core.fc_drs_rule_info
 """
 
 EXAMPLES = r"""
@@ -84,7 +84,7 @@ EXAMPLES = r"""
 RETURN = r"""
 group:
   description: The group after the run (what it would be in check mode; empty when absent), with the fields of a
-    group of M(fusioncompute.core.fc_drs_info).
+    group of M(fusioncompute.core.fc_drs_rule_info).
   returned: always
   type: dict
   sample:

@@ -33,7 +33,7 @@ options:
     type: str
     required: true
   recommendations:
-    description: URNs of the recommendations to apply (from M(fusioncompute.core.fc_drs_info)). Omit to apply every
+    description: URNs of the recommendations to apply (from M(fusioncompute.core.fc_drs_rule_info)). Omit to apply every
       open recommendation.
     type: list
     elements: str
@@ -42,7 +42,7 @@ options:
     type: list
     elements: str
 seealso:
-  - module: fusioncompute.core.fc_drs_info
+  - module: fusioncompute.core.fc_drs_rule_info
   - module: fusioncompute.core.fc_drs_rule
   - module: fusioncompute.core.fc_cluster
 """
@@ -62,7 +62,7 @@ EXAMPLES = r"""
 RETURN = r"""
 applied:
   description: The recommendations applied (in check mode, that would be applied), with the fields of a
-    recommendation of M(fusioncompute.core.fc_drs_info).
+    recommendation of M(fusioncompute.core.fc_drs_rule_info).
   returned: always
   type: list
   elements: dict

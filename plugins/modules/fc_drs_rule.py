@@ -69,7 +69,7 @@ options:
     default: present
 seealso:
   - module: fusioncompute.core.fc_drs_group
-  - module: fusioncompute.core.fc_drs_info
+  - module: fusioncompute.core.fc_drs_rule_info
   - module: fusioncompute.core.fc_drs_recommendation
   - module: fusioncompute.core.fc_cluster
 """
@@ -132,7 +132,7 @@ EXAMPLES = r"""
 RETURN = r"""
 rule:
   description: The rule after the run (what it would be in check mode; empty when absent), with the fields of a rule
-    of M(fusioncompute.core.fc_drs_info).
+    of M(fusioncompute.core.fc_drs_rule_info).
   returned: always
   type: dict
   sample:

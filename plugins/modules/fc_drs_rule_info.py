@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-module: fc_drs_info
+module: fc_drs_rule_info
 short_description: Read the DRS rules, VM/host groups and open recommendations of FusionCompute clusters
 version_added: 0.1.0
 description:
@@ -32,7 +32,7 @@ seealso:
 
 EXAMPLES = r"""
 - name: DRS rules, groups and recommendations of cluster-prod
-  fusioncompute.core.fc_drs_info:
+  fusioncompute.core.fc_drs_rule_info:
     cluster: cluster-prod
   register: drs
 
